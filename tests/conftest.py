@@ -1,0 +1,126 @@
+"""Fixtures: an app with its own migrated database for every test.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL
+points at one (the test command does both). Under CI=true a PostgreSQL URL
+that cannot be reached, or a missing ../shared/data, is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlmodel import Session
+
+from tracker import create_app
+from tracker import migrate as migrations
+from tracker.config import PROJECT_ROOT
+from tracker.db import make_engine
+from tracker.models import ALL_TABLES
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+SHARED_DATA = Path(os.environ.get("TRACKER_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"tracker database: {TEST_DATABASE_URL or 'sqlite (temporary files)'}"
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file to copy, or the PostgreSQL URL itself."""
+    if TEST_DATABASE_URL:
+        engine = make_engine(TEST_DATABASE_URL)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.OperationalError as exc:
+            message = f"PostgreSQL at {TEST_DATABASE_URL} is not reachable: {exc}"
+            if IN_CI:
+                pytest.fail(message)
+            pytest.skip(message)
+        migrations.downgrade(engine, "base")
+        migrations.upgrade(engine)
+        engine.dispose()
+        return TEST_DATABASE_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrations.upgrade(engine)
+    engine.dispose()
+    return str(path)
+
+
+def _wipe_postgres(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(f'"{t.__tablename__}"' for t in ALL_TABLES)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    if TEST_DATABASE_URL:
+        _wipe_postgres(database_template)
+        yield database_template
+        return
+    path = tmp_path / "tracker.sqlite3"
+    shutil.copyfile(database_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    })
+    yield app
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    with Session(app.extensions["engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data in ../shared/data (see its README)."""
+    if not (SHARED_DATA / "README.md").is_file():
+        if IN_CI:
+            pytest.fail(f"{SHARED_DATA} is missing; CI must have shared/data beside the clone")
+        pytest.skip(f"{SHARED_DATA} is not here")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def cli(runner: FlaskCliRunner):  # type: ignore[no-untyped-def]
+    """Run a `tracker` command against the test app: cli("import", "all", "--data-dir", d)."""
+    from tracker.cli import main
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,25 @@
+"""The ceasefire-stance tracker: a Flask application (see create_app)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from tracker.config import TEMPLATES_DIR, from_environment, normalise_database_url
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings read from the environment."""
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_relative_config=False)
+    app.config.update(from_environment())
+    if config:
+        app.config.update(config)
+    app.config["DATABASE_URL"] = normalise_database_url(str(app.config["DATABASE_URL"]))
+
+    from tracker import db, web
+
+    db.init_app(app)
+    web.init_app(app)
+    return app

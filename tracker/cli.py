@@ -1,0 +1,191 @@
+"""The `tracker` command: database, seeds, imports, serving, stats and stances."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from tracker import create_app
+from tracker.db import get_engine, get_session
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Ceasefire-stance tracker. Settings come from the environment (DATABASE_URL, SECRET_KEY)."""
+
+
+# -- database -----------------------------------------------------------------
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or update the schema."""
+    from tracker import migrate
+
+    engine = get_engine()
+    _ensure_sqlite_folder(engine.url.database if engine.url.get_backend_name() == "sqlite" else None)
+    migrate.upgrade(engine, revision)
+    click.echo(f"Database at revision {migrate.current_revision(engine)}.")
+
+
+@db_group.command("downgrade")
+@click.option("--revision", default="base", show_default=True)
+@click.confirmation_option(prompt="This drops data. Go on?")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Undo migrations (to the empty database by default)."""
+    from tracker import migrate
+
+    migrate.downgrade(get_engine(), revision)
+    click.echo(f"Database at revision {migrate.current_revision(get_engine())}.")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the schema revision."""
+    from tracker import migrate
+
+    click.echo(migrate.current_revision(get_engine()) or "empty (run `tracker db upgrade`)")
+
+
+def _ensure_sqlite_folder(database: str | None) -> None:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+# -- seeds and imports ------------------------------------------------------------
+
+@main.command("seed")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no people yet.")
+@with_appcontext
+def seed_command(if_empty: bool) -> None:
+    """Load the sourced demo dataset in seeds/."""
+    from tracker.importers.runner import run_import
+    from tracker.seeds import database_is_empty, load_seeds
+
+    if if_empty and not database_is_empty(get_session()):
+        click.echo("The database already holds data; seeds not loaded.")
+        return
+    run_import(lambda session, _p: load_seeds(session, Path(current_app.config["SEEDS_DIR"]),
+                                               Path(current_app.config["DATA_DIR"])))
+
+
+@main.group("import")
+def import_group() -> None:
+    """Load public data (files or live APIs). Each import is one transaction."""
+
+
+def _register_importers() -> None:
+    from tracker.importers import importer_modules
+
+    for module in importer_modules():
+        command = module.command
+        command.callback = with_appcontext(command.callback)
+        import_group.add_command(command)
+
+
+@import_group.command("all")
+@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              required=True, help="The shared/data folder.")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def import_all(data_dir: Path, as_json: bool) -> None:
+    """Load every dataset of DATA_DIR in order, in one transaction."""
+    import time
+
+    from tracker.importers import data_dir_importers
+    from tracker.importers.runner import run_import
+
+    started = time.perf_counter()
+
+    def everything(session, progress):  # type: ignore[no-untyped-def]
+        results = []
+        for module in data_dir_importers():
+            outcome = module.from_data_dir(session, data_dir, progress)
+            results.extend(outcome if isinstance(outcome, list) else [outcome])
+        return results
+
+    results = run_import(everything, as_json=as_json)
+    if not as_json:
+        added = sum(r.added for r in results)
+        updated = sum(r.updated for r in results)
+        click.echo(f"All done in {time.perf_counter() - started:.1f}s: "
+                   f"{added} added, {updated} updated.")
+
+
+# -- serving ------------------------------------------------------------------------
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-setup", is_flag=True, help="Skip migrating and seeding.")
+@with_appcontext
+def serve(host: str, port: int, no_setup: bool) -> None:
+    """Migrate, seed an empty database, then serve the site."""
+    from waitress import serve as waitress_serve
+
+    ctx = click.get_current_context()
+    if not no_setup:
+        ctx.invoke(db_upgrade, revision="head")
+        ctx.invoke(seed_command, if_empty=True)
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress_serve(current_app._get_current_object(), host=host, port=port,  # type: ignore[attr-defined]
+                   threads=8, ident="tracker")
+
+
+# -- reading ------------------------------------------------------------------------
+
+@main.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def stats(as_json: bool) -> None:
+    """Row counts per table."""
+    from tracker.queries.stats import table_counts
+
+    counts = table_counts(get_session())
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+        return
+    width = max(len(name) for name in counts)
+    for name, count in counts.items():
+        click.echo(f"{name.ljust(width)}  {count:>7}")
+
+
+@main.command("stance")
+@click.argument("person")
+@click.option("--topic", default="ceasefire", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def stance(person: str, topic: str, as_json: bool) -> None:
+    """A person's current stance, timeline, shifts and contradictions, with evidence."""
+    from tracker.queries.people import find_people
+    from tracker.queries.stances import person_stance_report
+    from tracker.stance_text import render_report
+
+    session = get_session()
+    matches = find_people(session, person)
+    if not matches:
+        raise click.ClickException(f"No person matches {person!r}.")
+    if len(matches) > 1 and matches[0].name.casefold() != person.strip().casefold():
+        names = "\n".join(f"  {p.slug}  {p.name}" for p in matches[:10])
+        raise click.ClickException(f"{person!r} matches several people; use a slug:\n{names}")
+    report = person_stance_report(session, matches[0], topic)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, default=str))
+    else:
+        click.echo(render_report(report))
+
+
+_register_importers()

@@ -1,0 +1,306 @@
+"""The domain model: every table of the tracker.
+
+Enumerations are stored as short strings with a CHECK constraint listing the
+allowed values, which reads the same on SQLite and PostgreSQL. Stances are not
+constrained in the schema: the scale of each topic is data (``data/topics``) and
+is checked by the code that writes evidence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+AREA_KINDS = ("westminster_constituency", "council", "ward", "devolved_constituency")
+BODY_KINDS = ("commons", "council", "devolved")
+ELECTION_KINDS = ("general", "by_election", "local")
+VOTE_POSITIONS = ("aye", "no", "teller_aye", "teller_no", "no_vote_recorded")
+EVIDENCE_KINDS = ("statement", "pledge", "edm", "party_switch", "report")
+MODERATION_STATUSES = ("pending", "approved", "rejected")
+USER_ROLES = ("contributor", "moderator", "admin")
+REVISION_ACTIONS = ("create", "update", "delete")
+
+
+class Source(SQLModel, table=True):
+    """Where a fact comes from: a web page, an article, a dataset file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str | None = Field(default=None, max_length=1000, unique=True)
+    publisher: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=500)
+    published_on: date | None = None
+    note: str | None = Field(default=None, max_length=2000)
+    # A key that lets an importer or the seed loader find its own source again.
+    key: str | None = Field(default=None, max_length=200, unique=True)
+
+
+class Topic(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=100, unique=True)
+    name: str = Field(max_length=200)
+    question: str = Field(default="", max_length=500)
+
+
+class Party(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name: str = Field(max_length=200)
+    short_name: str | None = Field(default=None, max_length=50)
+    colour: str | None = Field(default=None, max_length=7)
+    electoral_commission_id: str | None = Field(default=None, max_length=20, unique=True)
+    mnis_id: int | None = Field(default=None, unique=True)
+
+
+class Area(SQLModel, table=True):
+    __table_args__ = (_one_of("kind", AREA_KINDS, "ck_area_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=150, unique=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=30)
+    gss_code: str | None = Field(default=None, max_length=9, unique=True)
+    boundary_set: str | None = Field(default=None, max_length=20)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    nation: str | None = Field(default=None, max_length=30)
+    region: str | None = Field(default=None, max_length=60)
+    electorate: int | None = None
+    parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+
+
+class Body(SQLModel, table=True):
+    __table_args__ = (_one_of("kind", BODY_KINDS, "ck_body_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=150, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    sort_name: str = Field(max_length=200, index=True)
+    slug: str = Field(max_length=150, unique=True)
+    parliament_id: int | None = Field(default=None, unique=True)
+    twfy_id: int | None = Field(default=None, unique=True)
+    democracy_club_id: int | None = Field(default=None, unique=True)
+    wikidata_id: str | None = Field(default=None, max_length=20, unique=True)
+    gender: str | None = Field(default=None, max_length=20)
+
+
+class Membership(SQLModel, table=True):
+    """A person holds a seat in a body from one date to another."""
+
+    __table_args__ = (sa.Index("ix_membership_body_dates", "body_id", "start_date", "end_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    body_id: int = Field(foreign_key="body.id")
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    start_date: date | None = None
+    end_date: date | None = None
+    start_reason: str | None = Field(default=None, max_length=60)
+    end_reason: str | None = Field(default=None, max_length=60)
+    role: str | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(default=None, max_length=120, unique=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Affiliation(SQLModel, table=True):
+    """A person belongs to a party from one date to another (kept apart from seats)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    start_date: date | None = None
+    end_date: date | None = None
+    note: str | None = Field(default=None, max_length=500)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Election(SQLModel, table=True):
+    __table_args__ = (_one_of("kind", ELECTION_KINDS, "ck_election_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=150, unique=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    election_date: date
+    body_id: int | None = Field(default=None, foreign_key="body.id")
+    democracy_club_id: str | None = Field(default=None, max_length=100, unique=True)
+
+
+class Candidacy(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("election_id", "area_id", "person_id", name="uq_candidacy"),
+        sa.CheckConstraint("votes IS NULL OR votes >= 0", name="ck_candidacy_votes"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    election_id: int = Field(foreign_key="election.id", index=True)
+    area_id: int = Field(foreign_key="area.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    # The party as printed on the ballot, e.g. "Labour and Co-operative".
+    party_label: str | None = Field(default=None, max_length=200)
+    votes: int | None = None
+    share: float | None = None
+    elected: bool = False
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Division(SQLModel, table=True):
+    """A recorded vote of a body; tracked ones say what an aye and a no mean."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=150, unique=True)
+    body_id: int = Field(foreign_key="body.id")
+    topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
+    division_date: date = Field(index=True)
+    number: int | None = None
+    title: str = Field(max_length=500)
+    question: str = Field(default="", sa_type=sa.Text)
+    plain_summary: str = Field(default="", sa_type=sa.Text)
+    aye_means: str | None = Field(default=None, max_length=40)
+    no_means: str | None = Field(default=None, max_length=40)
+    aye_count: int | None = None
+    no_count: int | None = None
+    result: str | None = Field(default=None, max_length=500)
+    # True once every member's vote is stored; a partial list never implies absence.
+    votes_complete: bool = False
+    known_gaps: str = Field(default="", sa_type=sa.Text)
+    commons_division_id: int | None = Field(default=None, unique=True)
+    twfy_gid: str | None = Field(default=None, max_length=120, unique=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Vote(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("division_id", "person_id", name="uq_vote_division_person"),
+        _one_of("position", VOTE_POSITIONS, "ck_vote_position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    division_id: int = Field(foreign_key="division.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    position: str = Field(max_length=20)
+    party_id: int | None = Field(default=None, foreign_key="party.id")
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Pledge(SQLModel, table=True):
+    """A campaign's pledge that people can sign."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=150, unique=True)
+    topic_id: int = Field(foreign_key="topic.id")
+    title: str = Field(max_length=300)
+    text: str = Field(sa_type=sa.Text)
+    organisation: str = Field(max_length=200)
+    url: str | None = Field(default=None, max_length=1000)
+    stance: str = Field(max_length=40)
+    launched_on: date | None = None
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (_one_of("role", USER_ROLES, "ck_user_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(default="contributor", max_length=20)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Evidence(SQLModel, table=True):
+    """One dated, sourced fact about a person's (or a party's) stance on a topic.
+
+    Party evidence is the party's official line: context shown beside its
+    members, never counted as a member's own stance. Votes in tracked divisions
+    are evidence too; they live in ``vote`` and are read from there.
+    """
+
+    __table_args__ = (
+        _one_of("kind", EVIDENCE_KINDS, "ck_evidence_kind"),
+        _one_of("status", MODERATION_STATUSES, "ck_evidence_status"),
+        sa.CheckConstraint(
+            "(person_id IS NULL) <> (party_id IS NULL)", name="ck_evidence_person_xor_party"
+        ),
+        sa.Index("ix_evidence_person_topic_status", "person_id", "topic_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topic.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    kind: str = Field(max_length=20)
+    stance: str = Field(max_length=40)
+    evidence_date: date = Field(index=True)
+    summary: str = Field(sa_type=sa.Text)
+    quote: str | None = Field(default=None, sa_type=sa.Text)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    pledge_id: int | None = Field(default=None, foreign_key="pledge.id", index=True)
+    status: str = Field(default="pending", max_length=20)
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = None
+    review_reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+    # Lets an importer or the seed loader recognise its own rows on a second run.
+    external_key: str | None = Field(default=None, max_length=200, unique=True)
+
+
+class Revision(SQLModel, table=True):
+    """Every change to every record: who, when, what changed, from which source."""
+
+    __table_args__ = (
+        _one_of("action", REVISION_ACTIONS, "ck_revision_action"),
+        sa.Index("ix_revision_record", "table_name", "record_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_name: str = Field(max_length=60)
+    record_id: int
+    action: str = Field(max_length=10)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    actor: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    source: str | None = Field(default=None, max_length=1000)
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class PostcodeLookup(SQLModel, table=True):
+    """postcodes.io answers, cached so a postcode is asked for once."""
+
+    postcode: str = Field(primary_key=True, max_length=8)
+    found: bool
+    gss_code: str | None = Field(default=None, max_length=9)
+    constituency_name: str | None = Field(default=None, max_length=200)
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+ALL_TABLES: tuple[type[SQLModel], ...] = (
+    Source, Topic, Party, Area, Body, Person, Membership, Affiliation, Election,
+    Candidacy, Division, Vote, Pledge, User, Evidence, Revision, PostcodeLookup,
+)
