@@ -1,0 +1,343 @@
+"""Evidence in, timeline out.
+
+``build_timeline`` turns one person's dated evidence on a topic into a
+timeline of stance intervals, plus the shifts between stances, the days whose
+strongest evidence disagrees (conflicts) and the places where a vote went
+against what the person had said or pledged (contradictions).
+
+Rules, in short (see the tests for one case per rule):
+
+* Items without a stance (an absent vote, a "no" that means nothing) never set
+  a stance; absent votes are still checked for contradictions.
+* Per day only the strongest kind of evidence counts. Among those items,
+  support-side stances combine to the highest rank (backing pauses does not
+  contradict backing a ceasefire); otherwise differing stances are a conflict
+  and the day's stance is the scale default.
+* Later evidence supersedes earlier evidence regardless of kind.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby, pairwise
+
+from .scale import Scale
+
+VOTE_KIND = "vote"
+VOTE_POSITIONS = frozenset({"aye", "no", "absent"})
+
+_KIND_LABELS = {"edm": "early day motion", "party_switch": "party switch"}
+_SAID_VERBS = {
+    "pledge": "Pledged",
+    "edm": "Signed an early day motion",
+    "party_switch": "Left their party",
+    "report": "Was reported",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    id: str  # stable key such as "evidence:12" or "vote:34"
+    date: date
+    kind: str  # a key of scale.strength
+    stance: str | None  # a scale key, or None when the item says nothing on its own
+    summary: str = ""
+    source_url: str | None = None
+    source_label: str | None = None  # e.g. publisher and title
+    division_key: str | None = None  # votes only
+    vote_position: str | None = None  # votes only: "aye", "no" or "absent"
+    aye_means: str | None = None  # votes only: the stance an aye on that division means
+    no_means: str | None = None  # votes only: the stance a no means (None = says nothing)
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: date | None  # None only for the leading interval before any evidence
+    end: date | None  # exclusive; None = still current
+    stance: str
+    evidence: tuple[EvidenceItem, ...]  # the items that decided the interval (its first day)
+    conflict: bool = False  # True when that day's strongest items disagree
+    supporting: tuple[EvidenceItem, ...] = field(default=())  # every stance item inside it
+
+    def contains(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Shift:
+    date: date
+    from_stance: str
+    to_stance: str
+    evidence: tuple[EvidenceItem, ...]
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    kind: str  # "voted_against" | "did_not_vote"
+    said: EvidenceItem
+    did: EvidenceItem
+    description: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    date: date
+    items: tuple[EvidenceItem, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    intervals: tuple[Interval, ...]
+    shifts: tuple[Shift, ...]
+    contradictions: tuple[Contradiction, ...]
+    conflicts: tuple[Conflict, ...]
+
+    def interval_on(self, day: date) -> Interval:
+        """The interval containing ``day`` (start <= day < end)."""
+        starts = [iv.start for iv in self.intervals[1:]]  # the first always starts at None
+        return self.intervals[bisect.bisect_right(starts, day)]
+
+    def stance_on(self, day: date) -> str:
+        """The stance on ``day``; the scale default before any evidence."""
+        return self.interval_on(day).stance
+
+    @property
+    def current(self) -> Interval:
+        return self.intervals[-1]
+
+
+# --- helpers for callers ------------------------------------------------------
+
+
+def vote_stance(position: str | None, aye_means: str | None, no_means: str | None) -> str | None:
+    """The stance a single vote carries: aye -> aye_means, no -> no_means, absent -> None."""
+    if position == "aye":
+        return aye_means
+    if position == "no":
+        return no_means
+    return None
+
+
+def format_day(day: date) -> str:
+    """'1 Nov 2023' (no leading zero, portable across platforms)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+# --- building a timeline ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What one day's evidence decides."""
+
+    date: date
+    stance: str
+    deciding: tuple[EvidenceItem, ...]  # the strongest kind's items
+    items: tuple[EvidenceItem, ...]  # every stance-bearing item that day
+    conflict: bool
+
+
+def build_timeline(evidence: Iterable[EvidenceItem], scale: Scale) -> Timeline:
+    """Build one person's timeline on a topic from their evidence items."""
+    items = sorted(evidence, key=lambda item: _sort_key(item, scale))
+    for item in items:
+        _validate(item, scale)
+    days = _decide_days([item for item in items if item.stance is not None], scale)
+    intervals = _intervals(days, scale)
+    return Timeline(
+        intervals=intervals,
+        shifts=_shifts(intervals, scale),
+        contradictions=_contradictions(items, scale),
+        conflicts=tuple(Conflict(day.date, day.deciding) for day in days if day.conflict),
+    )
+
+
+def _sort_key(item: EvidenceItem, scale: Scale) -> tuple[date, int, str]:
+    """Deterministic order: date, then strongest kind first, then id."""
+    try:
+        strength = scale.strength_of(item.kind)
+    except ValueError as exc:
+        raise ValueError(f"evidence {item.id}: {exc}") from None
+    return (item.date, -strength, item.id)
+
+
+def _validate(item: EvidenceItem, scale: Scale) -> None:
+    def check_stance(name: str, value: str | None) -> None:
+        if value is not None and not scale.is_valid(value):
+            raise ValueError(
+                f"evidence {item.id}: {name} {value!r} is not a stance on the {scale.slug!r} "
+                f"scale (expected one of: {', '.join(scale.keys())})"
+            )
+
+    check_stance("stance", item.stance)
+    check_stance("aye_means", item.aye_means)
+    check_stance("no_means", item.no_means)
+    if item.vote_position is None:
+        return
+    if item.vote_position not in VOTE_POSITIONS:
+        raise ValueError(
+            f"evidence {item.id}: vote_position {item.vote_position!r} must be one of "
+            f"{sorted(VOTE_POSITIONS)}"
+        )
+    if item.kind == VOTE_KIND and item.aye_means is not None:
+        implied = vote_stance(item.vote_position, item.aye_means, item.no_means)
+        if item.stance != implied:
+            raise ValueError(
+                f"evidence {item.id}: stance {item.stance!r} does not match a "
+                f"{item.vote_position!r} vote on a division where aye means {item.aye_means!r} "
+                f"and no means {item.no_means!r} (expected {implied!r})"
+            )
+
+
+def _decide_days(items: Sequence[EvidenceItem], scale: Scale) -> list[_Day]:
+    """One decision per date. ``items`` are sorted and all carry a stance."""
+    days = []
+    for day, group in groupby(items, key=lambda item: item.date):
+        day_items = tuple(group)
+        strongest = scale.strength_of(day_items[0].kind)  # sorted strongest first
+        deciding = tuple(i for i in day_items if scale.strength_of(i.kind) == strongest)
+        stance = _combine(deciding, scale)
+        conflict = stance is None
+        decided = scale.default if stance is None else stance
+        days.append(_Day(day, decided, deciding, day_items, conflict))
+    return days
+
+
+def _combine(items: Sequence[EvidenceItem], scale: Scale) -> str | None:
+    """The stance same-strength items agree on, or None when they conflict.
+
+    Stances on one side combine to the most extreme one: an aye for pauses and
+    an aye for a ceasefire on the same day mean "ceasefire".
+    """
+    stances = {item.stance for item in items if item.stance is not None}
+    if len(stances) == 1:
+        return stances.pop()
+    sides = {scale.side(stance) for stance in stances}
+    if sides == {"support"}:
+        return max(stances, key=scale.rank)
+    if sides == {"oppose"}:
+        return min(stances, key=scale.rank)
+    return None
+
+
+def _intervals(days: Sequence[_Day], scale: Scale) -> tuple[Interval, ...]:
+    if not days:
+        return (Interval(None, None, scale.default, ()),)
+    # A run is the day that opens an interval plus every stance item inside it.
+    runs: list[tuple[_Day, list[EvidenceItem]]] = []
+    for day in days:
+        opener = runs[-1][0] if runs else None
+        if opener and not opener.conflict and not day.conflict and opener.stance == day.stance:
+            runs[-1][1].extend(day.items)
+        else:
+            runs.append((day, list(day.items)))
+    intervals = [Interval(None, days[0].date, scale.default, ())]
+    for index, (first, supporting) in enumerate(runs):
+        end = runs[index + 1][0].date if index + 1 < len(runs) else None
+        intervals.append(
+            Interval(
+                start=first.date,
+                end=end,
+                stance=first.stance,
+                evidence=first.deciding,
+                conflict=first.conflict,
+                supporting=tuple(supporting),
+            )
+        )
+    return tuple(intervals)
+
+
+def _shifts(intervals: Sequence[Interval], scale: Scale) -> tuple[Shift, ...]:
+    """Changes between known (non-default) stances, looking through conflict days.
+
+    Default-stance intervals are skipped too, so "ceasefire, then a conflict,
+    then opposed" is still one shift from ceasefire to opposed.
+    """
+    known = [iv for iv in intervals if not iv.conflict and iv.stance != scale.default]
+    return tuple(
+        Shift(after.start, before.stance, after.stance, after.evidence)
+        for before, after in pairwise(known)
+        if before.stance != after.stance and after.start is not None
+    )
+
+
+# --- contradictions ---------------------------------------------------------------
+
+
+def _contradictions(items: Sequence[EvidenceItem], scale: Scale) -> tuple[Contradiction, ...]:
+    """Votes that went against the most recent thing the person said or pledged."""
+    said_items = [item for item in items if item.kind != VOTE_KIND and item.stance is not None]
+    found = []
+    for vote in items:
+        if vote.kind != VOTE_KIND or vote.vote_position is None or vote.aye_means is None:
+            continue
+        said = _latest_said(said_items, vote.date)
+        if said is None or said.stance is None:
+            continue
+        kind = _contradiction_kind(said.stance, vote.aye_means, vote.vote_position, scale)
+        if kind is not None:
+            description = _describe(kind, said, said.stance, vote, vote.aye_means, scale)
+            found.append(Contradiction(kind, said, vote, description))
+    return tuple(found)
+
+
+def _latest_said(said_items: Sequence[EvidenceItem], day: date) -> EvidenceItem | None:
+    """The most recent non-vote item on or before ``day`` (strongest, then lowest id, on ties)."""
+    candidates = [item for item in said_items if item.date <= day]
+    if not candidates:
+        return None
+    latest = candidates[-1].date
+    return next(item for item in candidates if item.date == latest)
+
+
+def expected_vote(said: str, aye_means: str, scale: Scale) -> str | None:
+    """How someone who holds ``said`` should vote where aye means ``aye_means``.
+
+    "aye" when they committed to at least what an aye means (same side, and for
+    support at least the same rank); "no" when the aye is on the opposite side;
+    otherwise None (e.g. backing pauses says nothing about a ceasefire vote).
+    """
+    said_side, aye_side = scale.side(said), scale.side(aye_means)
+    if "none" in (said_side, aye_side):
+        return None
+    if said_side != aye_side:
+        return "no"
+    if said_side == "support" and scale.rank(said) < scale.rank(aye_means):
+        return None
+    return "aye"
+
+
+def _contradiction_kind(said: str, aye_means: str, position: str, scale: Scale) -> str | None:
+    expected = expected_vote(said, aye_means, scale)
+    if expected == "aye" and position == "no":
+        return "voted_against"
+    if expected == "aye" and position == "absent":
+        return "did_not_vote"
+    if expected == "no" and position == "aye":
+        return "voted_against"
+    return None
+
+
+def _describe(
+    kind: str,
+    said: EvidenceItem,
+    said_stance: str,
+    vote: EvidenceItem,
+    aye_means: str,
+    scale: Scale,
+) -> str:
+    verb = _SAID_VERBS.get(said.kind, "Said")
+    kind_label = _KIND_LABELS.get(said.kind, said.kind.replace("_", " "))
+    action = {
+        "did_not_vote": "did not vote",
+        "voted_against": f"voted {vote.vote_position}",
+    }[kind]
+    division = vote.summary or vote.division_key or vote.id
+    return (
+        f"{verb} on {format_day(said.date)} ({kind_label}): "
+        f'"{scale.label(said_stance)}", then {action} on {format_day(vote.date)} '
+        f'in the division "{division}", where an aye meant "{scale.label(aye_means)}"'
+    )
