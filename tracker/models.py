@@ -101,6 +101,7 @@ class Person(SQLModel, table=True):
     democracy_club_id: int | None = Field(default=None, unique=True)
     wikidata_id: str | None = Field(default=None, max_length=20, unique=True)
     gender: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Membership(SQLModel, table=True):

@@ -64,6 +64,7 @@ def upgrade() -> None:
     sa.Column('democracy_club_id', sa.Integer(), nullable=True),
     sa.Column('wikidata_id', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('gender', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('democracy_club_id'),
     sa.UniqueConstraint('parliament_id'),
