@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import Flask
 
-from tracker.config import TEMPLATES_DIR, from_environment, normalise_database_url
+from tracker.config import PROJECT_ROOT, TEMPLATES_DIR, from_environment, normalise_database_url
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings read from the environment."""
-    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), instance_relative_config=False)
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR),
+                static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(from_environment())
     if config:
         app.config.update(config)

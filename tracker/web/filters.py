@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
+
+from tracker.queries.stances import scale_for
+from tracker.stance import format_day
+
+
+def day(value: date | str | None, empty: str = "") -> str:
+    if value is None:
+        return empty
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_day(value)
+
+
+def number(value: int | float | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
 
 
 def init_app(app: Flask) -> None:
-    pass
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.globals["scale_for"] = scale_for
+    app.jinja_env.globals["today"] = date.today

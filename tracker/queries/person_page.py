@@ -1,0 +1,72 @@
+"""What a person page shows besides the stance: seats, parties and candidacies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tracker.models import Affiliation, Area, Body, Candidacy, Election, Membership, Party, Person, Source
+
+
+@dataclass(frozen=True)
+class Role:
+    membership: Membership
+    body: Body
+    area: Area | None
+    party: Party | None
+
+
+@dataclass(frozen=True)
+class PartySpan:
+    affiliation: Affiliation
+    party: Party
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class Candidature:
+    candidacy: Candidacy
+    election: Election
+    area: Area
+    party: Party | None
+
+
+def person_by_slug(session: Session, slug: str) -> Person | None:
+    return session.exec(select(Person).where(Person.slug == slug)).first()
+
+
+def roles(session: Session, person_id: int) -> list[Role]:
+    rows = session.exec(
+        select(Membership, Body, Area, Party)
+        .join(Body, Body.id == Membership.body_id)  # type: ignore[arg-type]
+        .outerjoin(Area, Area.id == Membership.area_id)  # type: ignore[arg-type]
+        .outerjoin(Party, Party.id == Membership.party_id)  # type: ignore[arg-type]
+        .where(Membership.person_id == person_id)).all()
+    out = [Role(*row) for row in rows]
+    out.sort(key=lambda r: r.membership.start_date or date.min, reverse=True)
+    return out
+
+
+def party_history(session: Session, person_id: int) -> list[PartySpan]:
+    rows = session.exec(
+        select(Affiliation, Party, Source)
+        .join(Party, Party.id == Affiliation.party_id)  # type: ignore[arg-type]
+        .outerjoin(Source, Source.id == Affiliation.source_id)  # type: ignore[arg-type]
+        .where(Affiliation.person_id == person_id)).all()
+    out = [PartySpan(*row) for row in rows]
+    out.sort(key=lambda s: (s.affiliation.start_date or date.min, s.affiliation.end_date or date.max))
+    return out
+
+
+def candidatures(session: Session, person_id: int) -> list[Candidature]:
+    rows = session.exec(
+        select(Candidacy, Election, Area, Party)
+        .join(Election, Election.id == Candidacy.election_id)  # type: ignore[arg-type]
+        .join(Area, Area.id == Candidacy.area_id)  # type: ignore[arg-type]
+        .outerjoin(Party, Party.id == Candidacy.party_id)  # type: ignore[arg-type]
+        .where(Candidacy.person_id == person_id)).all()
+    out = [Candidature(*row) for row in rows]
+    out.sort(key=lambda c: c.election.election_date, reverse=True)
+    return out
