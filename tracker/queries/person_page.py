@@ -7,7 +7,17 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from tracker.models import Affiliation, Area, Body, Candidacy, Election, Membership, Party, Person, Source
+from tracker.models import (
+    Affiliation,
+    Area,
+    Body,
+    Candidacy,
+    Election,
+    Membership,
+    Party,
+    Person,
+    Source,
+)
 
 
 @dataclass(frozen=True)
