@@ -176,9 +176,11 @@ class SeedLoader:
 
     def _load_affiliation(self, person: Person, item: dict[str, Any], source: Source) -> None:
         party = self._party("people", item["party"])
+        if item.get("article"):
+            source = self._article("people", item["article"])
         existing = self.session.exec(select(Affiliation).where(
             Affiliation.person_id == person.id, Affiliation.party_id == party.id,
-            Affiliation.source_id == source.id)).first()
+            Affiliation.source_id == source.id, Affiliation.start_date == item.get("start"))).first()
         values = {"start_date": item.get("start"), "end_date": item.get("end"),
                   "note": _tidy(item.get("note"))}
         if existing is None:

@@ -41,6 +41,15 @@ def render_report(report: dict[str, Any]) -> str:
         end = f" to {_day(interval['end'])}" if interval["end"] else " to now"
         flag = " (conflicting evidence)" if interval["conflict"] else ""
         lines.append(f"  {_day(interval['start'])}{end}: {interval['label']}{flag}")
+    if report.get("parties"):
+        lines.append("")
+        lines.append("Parties:")
+        for span in report["parties"]:
+            start = _day(span["start"]) if span["start"] else "?"
+            end = _day(span["end"]) if span["end"] else "now"
+            source = f" (source: {span['source_url'] or span['source']})" if (
+                span["source_url"] or span["source"]) else ""
+            lines.append(f"  {span['party']}: {start} to {end}{source}")
     if report["shifts"]:
         lines.append("")
         lines.append("Shifts:")

@@ -165,7 +165,25 @@ def person_stance_report(session: Session, person: Person, topic_slug: str = "ce
         "conflicts": [{"date": c.date.isoformat(), "evidence": items(c.items)}
                       for c in timeline.conflicts],
         "evidence": [_item_dict(r, scale) for r in sorted(records, key=lambda r: (r.item.date, r.item.id))],
+        "parties": party_spans(session, person.id),  # type: ignore[arg-type]
     }
+
+
+def party_spans(session: Session, person_id: int) -> list[dict[str, Any]]:
+    """A person's party history with the source of each span."""
+    from tracker.models import Affiliation
+
+    rows = session.exec(
+        select(Affiliation, Party, Source).join(Party, Party.id == Affiliation.party_id)  # type: ignore[arg-type]
+        .outerjoin(Source, Source.id == Affiliation.source_id)  # type: ignore[arg-type]
+        .where(Affiliation.person_id == person_id)).all()
+    spans = [{"party": party.name, "party_slug": party.slug,
+              "start": a.start_date.isoformat() if a.start_date else None,
+              "end": a.end_date.isoformat() if a.end_date else None, "note": a.note,
+              "source_url": source.url if source else None, "source": source_label(source)}
+             for a, party, source in rows]
+    spans.sort(key=lambda s: (s["start"] or "", s["end"] or "9999"))
+    return spans
 
 
 def current_party(session: Session, person_id: int, on: date | None = None) -> Party | None:
