@@ -172,7 +172,9 @@ class SeedLoader:
         if existing is None:
             self.recorder.add(Membership(external_id=external_id, **values))
         else:
-            self.recorder.update(existing, values)
+            # An importer may hold the same seat from a better source: only fill gaps.
+            self.recorder.update(existing, {k: v for k, v in values.items()
+                                            if getattr(existing, k) is None})
 
     def _load_affiliation(self, person: Person, item: dict[str, Any], source: Source) -> None:
         party = self._party("people", item["party"])

@@ -66,7 +66,7 @@ def test_council_seats(imported, session: Session) -> None:
     aziz = session.exec(select(Membership).where(
         Membership.person_id == person(session, "Shaista Aziz").id)).one()
     assert aziz.role == "councillor (Rose Hill and Iffley)"
-    assert aziz.external_id == "councillors-gaza:oxford-city-council:shaista-aziz"
+    assert aziz.external_id == "council:oxford-city-council:shaista-aziz"
     assert aziz.start_date is None and aziz.end_date is None
 
 
@@ -90,7 +90,7 @@ def test_oxford_councillor_switch_and_evidence(imported, session: Session) -> No
     assert evidence.evidence_date == date(2023, 10, 20)
     assert evidence.summary == ("Left the Labour Party over its stance on a ceasefire in Gaza; "
                                 "now sits as an Independent.")
-    assert evidence.external_key == "councillors-gaza:oxford-city-council:hosnieh-djafari-marbini"
+    assert evidence.external_key == "council:oxford-city-council:hosnieh-djafari-marbini"
     assert session.get(Topic, evidence.topic_id).slug == "ceasefire"  # type: ignore[union-attr]
     source = session.get(Source, evidence.source_id)
     assert source is not None and (source.url, source.publisher) == (bbc, "BBC News")
@@ -112,7 +112,7 @@ def test_rows_without_a_date_or_council(imported, session: Session) -> None:
 
     sollis = person(session, "Christine Sollis")
     seat = session.exec(select(Membership).where(Membership.person_id == sollis.id)).one()
-    assert seat.external_id == "councillors-gaza:burnley-borough-council:christine-sollis"
+    assert seat.external_id == "council:burnley-borough-council:christine-sollis"
     assert "council read as Burnley Borough Council (per article context)" in imported.output
 
 

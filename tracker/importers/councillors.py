@@ -7,7 +7,7 @@ day they left and the new one starting then, and an approved ``party_switch``
 evidence row (they left over Labour's refusal to call for a ceasefire).
 
 These people have no external ids, so the importer finds them again by its own
-keys, ``councillors-gaza:<council-slug>:<name-slug>``: the seat's
+keys, ``council:<council-slug>:<name-slug>`` (the seed loader uses the same): the seat's
 ``Membership.external_id``, the ``Evidence.external_key``, and, for a row with
 no council, the ``Source.key`` of the Source its Labour affiliation cites.
 """
@@ -55,7 +55,7 @@ from tracker.revisions import Recorder
 ALL_ORDER = 50
 SHARED_FILE = "councillors/councillors_left_labour_over_gaza_2023.csv"
 COLUMNS = ("name", "council", "ward", "former_party", "date", "new_affiliation", "source_url")
-KEY_PREFIX = "councillors-gaza"
+KEY_PREFIX = "council"  # shared with seeds/: a council seat is "council:<council>:<person>"
 TOPIC = "ceasefire"
 ACTOR = "import:councillors"
 # Publishers by web host (the host's end); other hosts are shown as the host itself.
