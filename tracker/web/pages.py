@@ -49,10 +49,10 @@ def person(slug: str) -> str:
     roles = person_page.roles(session, found.id)  # type: ignore[arg-type]
     history = person_page.party_history(session, found.id)  # type: ignore[arg-type]
     topic = topic_row(session, TOPIC)
-    current_parties = {s.party.id for s in history if s.affiliation.end_date is None}
-    lines = party_lines(session, current_parties, topic) if topic else {}
-    party_context = [(s.party, lines[s.party.id][0]) for s in history
-                     if s.party.id in lines and s.affiliation.end_date is None]
+    # Context: the official line of the person's latest party (open or last ended span).
+    latest = history[-1].party if history else None
+    lines = party_lines(session, [latest.id], topic) if topic and latest else {}
+    party_context = [(latest, lines[latest.id][0])] if latest and latest.id in lines else []
     return render_template(
         "person.html", person=found, report=report, roles=roles, history=history,
         candidatures=person_page.candidatures(session, found.id),  # type: ignore[arg-type]
