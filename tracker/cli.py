@@ -188,4 +188,36 @@ def stance(person: str, topic: str, as_json: bool) -> None:
         click.echo(render_report(report))
 
 
+@main.command("aggregate")
+@click.option("--by", type=click.Choice(["party", "area", "body"]), default="party", show_default=True)
+@click.option("--body", "body_slug", default="house-of-commons", show_default=True)
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d", "%Y-%m"]), default="2023-10-01",
+              show_default=True, help="First month.")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d", "%Y-%m"]), default=None,
+              help="Last month (default: this month).")
+@click.option("--topic", default="ceasefire", show_default=True)
+@click.option("--nonzero", is_flag=True, help="Leave out rows with a count of 0.")
+@with_appcontext
+def aggregate_command(by: str, body_slug: str, first, last, topic: str, nonzero: bool) -> None:  # type: ignore[no-untyped-def]
+    """Monthly stance counts of a body's members, as CSV (month, group, stance, count)."""
+    import csv
+    import io
+    from datetime import date
+
+    from tracker.queries.aggregates import stance_counts
+
+    try:
+        rows = stance_counts(get_session(), body_slug=body_slug, by=by, first=first.date(),
+                             last=last.date() if last else date.today(), topic=topic)
+    except (LookupError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["month", by, "stance", "count"])
+    for row in rows:
+        if row.count or not nonzero:
+            writer.writerow([row.day.isoformat()[:7], row.group, row.stance, row.count])
+    click.echo(out.getvalue(), nl=False)
+
+
 _register_importers()

@@ -19,8 +19,7 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from tracker.importers.members_api import list_name, strip_honorifics
-from tracker.importers.people import PersonIndex
+from tracker.importers.people import PersonIndex, list_name, strip_honorifics
 from tracker.models import ALL_TABLES, Area, Membership, Party, Person
 from tracker.reference import ensure_commons
 from tracker.revisions import Recorder

@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 from types import ModuleType
 
-_NOT_IMPORTERS = {"base", "people", "runner"}
+_NOT_IMPORTERS = {"base", "http", "people", "runner"}
 
 
 def importer_modules() -> list[ModuleType]:

@@ -1,4 +1,6 @@
-"""What every importer shares: file errors with line numbers, parsing, results, progress."""
+"""What every importer shares: file errors with line numbers, parsing, results, progress,
+the project's data folder and its reference sync, and the files a command reads.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +11,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import click
+from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
+from tracker import config
 from tracker.revisions import Recorder
+
+if TYPE_CHECKING:
+    from tracker.models import Party
+    from tracker.reference import PartyResolver
 
 T = TypeVar("T")
 Progress = Callable[[str, int], Callable[[int], None]]
+# The click types of a command's file options and of its --data-dir option.
+FILE_PATH = click.Path(exists=False, dir_okay=False, path_type=Path)
+DATA_DIR_PATH = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 class ImportFileError(Exception):
@@ -125,12 +137,28 @@ class Row:
     def flag(self, column: str, truthy: Sequence[str] = ("yes", "true", "t", "1", "y")) -> bool:
         return (self.text(column) or "").lower() in truthy
 
+    def url(self, column: str) -> str:
+        """A required web address (http:// or https://)."""
+        value = self.required(column)
+        if not value.startswith(("https://", "http://")):
+            raise self.error(column, f"{value!r} is not a web address")
+        return value
+
+
+def require_file(path: Path) -> None:
+    if not path.is_file():
+        raise ImportFileError(path, "file not found")
+
+
+def source_name(path: Path) -> str:
+    """How a revision names its file: 'constituencies/constituencies_2024.csv'."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
 
 def read_csv(path: str | Path, required_columns: Sequence[str]) -> list[Row]:
     """Read a whole CSV file, checking its header; rows carry their line numbers."""
     path = Path(path)
-    if not path.is_file():
-        raise ImportFileError(path, "file not found")
+    require_file(path)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -186,3 +214,67 @@ class Slugs:
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def resolve_files(data_dir: Path | None, **files: tuple[Path | None, Path]) -> dict[str, Path]:
+    """Each explicit file, else its default under ``data_dir``; a usage error if neither."""
+    resolved = {}
+    for name, (explicit, default) in files.items():
+        if explicit is not None:
+            resolved[name] = explicit
+        elif data_dir is not None:
+            resolved[name] = data_dir / default
+        else:
+            option = "--" + name.replace("_", "-")
+            raise click.UsageError(f"give --data-dir or {option}")
+    return resolved
+
+
+# -- the project's data/ folder: reference data (topics, parties, tracked divisions) ---------
+# tracker.reference imports this module (for Slugs), so it is imported where it is used.
+
+def project_data_dir() -> Path:
+    """The project's data/ folder (parties.toml, topics), from the app when there is one."""
+    if has_app_context():
+        return Path(current_app.config["DATA_DIR"])
+    return config.DATA_DIR
+
+
+def import_reference(session: Session, data_dir: Path) -> ImportResult:
+    """Sync the reference data of ``data_dir`` and report what changed."""
+    from tracker.reference import sync_reference
+
+    recorder = Recorder(session, actor="import:reference", source=f"{data_dir.name}/ (project)")
+    sync_reference(session, recorder, data_dir)
+    recorder.flush()
+    return ImportResult.from_recorder("reference", recorder)
+
+
+def with_reference(fn: Callable[[Session, Progress], ImportResult]
+                   ) -> Callable[[Session, Progress], list[ImportResult]]:
+    """Wrap a command's import so it first syncs reference data (idempotent).
+
+    A lone ``tracker import mps`` must work on an empty migrated database; the
+    reference result is reported only when it changed something.
+    """
+    def run(session: Session, progress: Progress) -> list[ImportResult]:
+        reference = import_reference(session, project_data_dir())
+        results = [reference] if reference.added or reference.updated else []
+        return [*results, fn(session, progress)]
+
+    return run
+
+
+def sync_reference_quietly(session: Session, data_dir: Path) -> None:
+    """Sync the reference data of ``data_dir`` before a lone import, without reporting it."""
+    from tracker.reference import sync_reference
+
+    sync_reference(session, Recorder(session, actor="import:reference", source="data/"), data_dir)
+
+
+def resolve_party(parties: PartyResolver, name: str | None, abbreviation: str | None = None,
+                  mnis_id: int | None = None) -> Party | None:
+    """By MNIS id, then name, then abbreviation; created from the name if still unknown."""
+    return (parties.resolve(name, mnis_id=mnis_id, create=False)
+            or (parties.resolve(abbreviation, create=False) if abbreviation else None)
+            or parties.resolve(name, mnis_id=mnis_id, short_name=abbreviation))

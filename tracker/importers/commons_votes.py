@@ -16,32 +16,26 @@ from pathlib import Path
 
 import click
 import httpx
-from flask import current_app
 from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
 from tracker.importers.base import (
+    FILE_PATH,
     ImportFileError,
     ImportResult,
     ImportSourceError,
     Progress,
     Slugs,
-    slugify,
-)
-from tracker.importers.members_api import (
-    JsonNode,
-    SourceNotFound,
-    app_client,
-    fetch_json,
-    list_name,
-    read_json_file,
+    project_data_dir,
     resolve_party,
-    strip_honorifics,
+    slugify,
+    sync_reference_quietly,
 )
-from tracker.importers.people import PersonIndex
+from tracker.importers.http import JsonNode, SourceNotFound, app_client, fetch_json, read_json_file
+from tracker.importers.people import PersonIndex, list_name, strip_honorifics
 from tracker.importers.runner import run_import
 from tracker.models import Division, Person, Vote
-from tracker.reference import PartyResolver, SourceBook, ensure_commons, sync_reference
+from tracker.reference import PartyResolver, SourceBook, ensure_commons
 from tracker.revisions import Recorder
 
 DEFAULT_BASE_URL = "https://commonsvotes-api.parliament.uk"
@@ -275,7 +269,7 @@ def print_search(client: httpx.Client, day: date) -> None:
 @click.option("--division-id", type=int, help="The Commons Votes DivisionId.")
 @click.option("--tracked", "tracked_slug", metavar="SLUG",
               help="Attach to this tracked division of data/divisions.toml.")
-@click.option("--from-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--from-file", type=FILE_PATH,
               help="A saved /data/division/{id}.json answer.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True)
 @click.option("--search-date", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -293,7 +287,7 @@ def command(division_id: int | None, tracked_slug: str | None, from_file: Path |
     if division_id is None and from_file is None:
         raise click.UsageError("give --division-id N or --from-file PATH "
                                "(use --search-date YYYY-MM-DD to find ids)")
-    data_dir = Path(current_app.config["DATA_DIR"])
+    data_dir = project_data_dir()
 
     def run(session: Session, _progress: Progress) -> ImportResult:
         if from_file is not None:
@@ -301,8 +295,7 @@ def command(division_id: int | None, tracked_slug: str | None, from_file: Path |
         else:
             with app_client(base_url) as client:
                 node = fetch_division(client, division_id)  # type: ignore[arg-type]
-        sync_reference(session, Recorder(session, actor="import:reference", source="data/"),
-                       data_dir)
+        sync_reference_quietly(session, data_dir)
         return import_division(session, node, expected_id=division_id, tracked=tracked_slug,
                                data_dir=data_dir)
 

@@ -7,37 +7,38 @@ Shetland). ``Area.gss_code`` is unique, so the code goes to the 2024-set area
 and the 2010-set area of the same name is stored without one, found again by
 (boundary set, name). ``ConstituencyIndex.find(code, "2010")`` hides this.
 
-This module also holds the helpers the other shared-data importers (mps,
-ge2024) use: the project's data folder, the reference sync of a lone command,
-and the constituency index.
+This module also holds the constituency helpers the other shared-data
+importers (mps, ge2024) use: the constituency index and GSS codes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
-from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
-from tracker import config
 from tracker.importers.base import (
+    DATA_DIR_PATH,
+    FILE_PATH,
     ImportResult,
     ImportSourceError,
     Progress,
     Row,
     Slugs,
     read_csv,
+    resolve_files,
     slugify,
+    source_name,
+    with_reference,
 )
 from tracker.importers.runner import run_import
 from tracker.models import Area
-from tracker.reference import sync_reference
 from tracker.revisions import Recorder
 
 ALL_ORDER = 10
@@ -52,32 +53,6 @@ _GSS = re.compile(r"^[ENSW]\d{8}$")
 
 
 # -- helpers shared with the mps and ge2024 importers ---------------------------------
-
-def project_data_dir() -> Path:
-    """The project's data/ folder (parties.toml, topics), from the app when there is one."""
-    if has_app_context():
-        return Path(current_app.config["DATA_DIR"])
-    return config.DATA_DIR
-
-
-def with_reference(fn: Callable[[Session, Progress], ImportResult]
-                   ) -> Callable[[Session, Progress], list[ImportResult]]:
-    """Wrap a command's import so it first syncs reference data (idempotent).
-
-    A lone ``tracker import mps`` must work on an empty migrated database; the
-    reference result is reported only when it changed something.
-    """
-    def run(session: Session, progress: Progress) -> list[ImportResult]:
-        data_dir = project_data_dir()
-        recorder = Recorder(session, actor="import:reference", source=f"{data_dir.name}/ (project)")
-        sync_reference(session, recorder, data_dir)
-        recorder.flush()
-        reference = ImportResult.from_recorder("reference", recorder)
-        results = [reference] if reference.added or reference.updated else []
-        return [*results, fn(session, progress)]
-
-    return run
-
 
 class ConstituencyIndex:
     """Areas by GSS code, and constituencies by (boundary set, name).
@@ -128,11 +103,6 @@ def require_constituencies(areas: ConstituencyIndex) -> None:
         raise ImportSourceError(
             "there are no constituencies in the database: import constituencies first "
             "(tracker import constituencies --data-dir DIR)")
-
-
-def source_name(path: Path) -> str:
-    """How a revision names its file: 'constituencies/constituencies_2024.csv'."""
-    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
 def gss_code(row: Row, column: str) -> str:
@@ -243,28 +213,11 @@ def from_data_dir(session: Session, data_dir: Path, progress: Progress) -> Impor
     return import_constituencies(session, data_dir / FILE_2024, data_dir / FILE_2010, progress)
 
 
-def resolve_files(data_dir: Path | None, **files: tuple[Path | None, Path]) -> dict[str, Path]:
-    """Each explicit file, else its default under ``data_dir``; a usage error if neither."""
-    resolved = {}
-    for name, (explicit, default) in files.items():
-        if explicit is not None:
-            resolved[name] = explicit
-        elif data_dir is not None:
-            resolved[name] = data_dir / default
-        else:
-            option = "--" + name.replace("_", "-")
-            raise click.UsageError(f"give --data-dir or {option}")
-    return resolved
-
-
-_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
-
-
 @click.command("constituencies")
-@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--data-dir", type=DATA_DIR_PATH,
               help="The shared/data folder (reads constituencies/*.csv).")
-@click.option("--file-2024", type=_FILE, help=f"Instead of DATA_DIR/{FILE_2024}.")
-@click.option("--file-2010", type=_FILE, help=f"Instead of DATA_DIR/{FILE_2010}.")
+@click.option("--file-2024", type=FILE_PATH, help=f"Instead of DATA_DIR/{FILE_2024}.")
+@click.option("--file-2010", type=FILE_PATH, help=f"Instead of DATA_DIR/{FILE_2010}.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def command(data_dir: Path | None, file_2024: Path | None, file_2010: Path | None,
             as_json: bool) -> None:

@@ -27,13 +27,16 @@ from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
 from tracker.importers.base import (
+    FILE_PATH,
     ImportResult,
     ImportSourceError,
     Progress,
     Row,
     Slugs,
+    project_data_dir,
     read_csv,
     slugify,
+    sync_reference_quietly,
 )
 from tracker.importers.people import sort_name_for
 from tracker.importers.runner import run_import
@@ -49,7 +52,7 @@ from tracker.models import (
     Topic,
     utcnow,
 )
-from tracker.reference import PartyResolver, SourceBook, sync_reference
+from tracker.reference import PartyResolver, SourceBook
 from tracker.revisions import Recorder
 
 ALL_ORDER = 50
@@ -137,9 +140,7 @@ def _party(row: Row, column: str, parties: PartyResolver) -> Party | None:
 
 
 def parse_row(row: Row, parties: PartyResolver) -> Councillor:
-    url = row.required("source_url")
-    if not url.startswith(("https://", "http://")):
-        raise row.error("source_url", f"{url!r} is not a web address")
+    url = row.url("source_url")
     former = _party(row, "former_party", parties)
     if former is None:
         raise row.error("former_party", "is empty")
@@ -355,14 +356,13 @@ def from_data_dir(session: Session, data_dir: Path, _progress: Progress) -> Impo
 
 
 @click.command("councillors")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE_PATH)
 def command(file: Path) -> None:
     """Councillors who left Labour over Gaza (councillors_left_labour_over_gaza_2023.csv)."""
-    data_dir = Path(current_app.config["DATA_DIR"])
+    data_dir = project_data_dir()
 
     def run(session: Session, _progress: Progress) -> ImportResult:
-        sync_reference(session, Recorder(session, actor="import:reference", source="data/"),
-                       data_dir)
+        sync_reference_quietly(session, data_dir)
         return import_councillors(session, file, data_dir)
 
     run_import(run)

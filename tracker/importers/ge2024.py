@@ -24,16 +24,23 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from tracker.importers.base import ImportResult, Progress, Row, read_csv
+from tracker.importers.base import (
+    DATA_DIR_PATH,
+    FILE_PATH,
+    ImportResult,
+    Progress,
+    Row,
+    project_data_dir,
+    read_csv,
+    resolve_files,
+    source_name,
+    with_reference,
+)
 from tracker.importers.constituencies import (
     ConstituencyIndex,
     constituency_areas,
     gss_code,
-    project_data_dir,
     require_constituencies,
-    resolve_files,
-    source_name,
-    with_reference,
 )
 from tracker.importers.people import PersonIndex, sort_name_for
 from tracker.importers.runner import run_import
@@ -430,15 +437,12 @@ def from_data_dir(session: Session, data_dir: Path, progress: Progress) -> Impor
                          data_dir / DC_FILE, progress)
 
 
-_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
-
-
 @click.command("ge2024")
-@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--data-dir", type=DATA_DIR_PATH,
               help="The shared/data folder (reads elections/*.csv).")
-@click.option("--candidates", type=_FILE, help=f"Instead of DATA_DIR/{CANDIDATES_FILE}.")
-@click.option("--constituencies", type=_FILE, help=f"Instead of DATA_DIR/{SEATS_FILE}.")
-@click.option("--democracy-club", type=_FILE, help=f"Instead of DATA_DIR/{DC_FILE}.")
+@click.option("--candidates", type=FILE_PATH, help=f"Instead of DATA_DIR/{CANDIDATES_FILE}.")
+@click.option("--constituencies", type=FILE_PATH, help=f"Instead of DATA_DIR/{SEATS_FILE}.")
+@click.option("--democracy-club", type=FILE_PATH, help=f"Instead of DATA_DIR/{DC_FILE}.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def command(data_dir: Path | None, candidates: Path | None, constituencies: Path | None,
             democracy_club: Path | None, as_json: bool) -> None:

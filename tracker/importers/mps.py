@@ -22,15 +22,23 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from tracker.importers.base import ImportFileError, ImportResult, Progress, Row, read_csv
+from tracker.importers.base import (
+    DATA_DIR_PATH,
+    FILE_PATH,
+    ImportFileError,
+    ImportResult,
+    Progress,
+    Row,
+    project_data_dir,
+    read_csv,
+    source_name,
+    with_reference,
+)
 from tracker.importers.constituencies import (
     ConstituencyIndex,
     constituency_areas,
     gss_code,
-    project_data_dir,
     require_constituencies,
-    source_name,
-    with_reference,
 )
 from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
@@ -321,10 +329,9 @@ def from_data_dir(session: Session, data_dir: Path, progress: Progress) -> Impor
 
 
 @click.command("mps")
-@click.option("--data-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--data-dir", type=DATA_DIR_PATH,
               help="The shared/data folder (reads the four mps/*.csv files).")
-@click.option("--file", "files", multiple=True,
-              type=click.Path(exists=False, dir_okay=False, path_type=Path),
+@click.option("--file", "files", multiple=True, type=FILE_PATH,
               help="A memberships CSV (repeatable); replaces the files of --data-dir.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def command(data_dir: Path | None, files: tuple[Path, ...], as_json: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from tracker.importers.base import Slugs
@@ -18,6 +20,27 @@ def sort_name_for(name: str, last_name: str | None = None) -> str:
         return f"{last_name}, {name[: -len(last_name)].strip()}"
     first, _, last = name.rpartition(" ")
     return f"{last}, {first}" if first else name
+
+
+_HONORIFIC = re.compile(
+    r"^(?:(?:the\s+)?rt\.?\s+hon\.?|mrs|mr|ms|miss|mx|dr|sir|dame|prof|professor)\.?\s+",
+    re.IGNORECASE)
+
+
+def strip_honorifics(name: str) -> str:
+    """'Ms Diane Abbott' -> 'Diane Abbott'; 'Rt Hon Sir Keir Starmer' -> 'Keir Starmer'."""
+    name = " ".join(name.split())
+    while (match := _HONORIFIC.match(name)) and match.end() < len(name):
+        name = name[match.end():]
+    return name
+
+
+def list_name(list_as: str) -> str:
+    """'Abbott, Ms Diane' -> 'Abbott, Diane'."""
+    last, comma, first = list_as.partition(",")
+    if not comma:
+        return strip_honorifics(list_as)
+    return f"{last.strip()}, {strip_honorifics(first)}"
 
 
 class PersonIndex:

@@ -14,7 +14,14 @@ import click
 from flask import current_app
 from sqlmodel import Session
 
-from tracker.importers.base import ImportFileError, ImportResult, ImportSourceError, Progress
+from tracker.importers.base import (
+    FILE_PATH,
+    ImportFileError,
+    ImportResult,
+    ImportSourceError,
+    Progress,
+    require_file,
+)
 from tracker.importers.runner import run_import
 from tracker.models import PostcodeLookup
 from tracker.postcodes import (
@@ -31,8 +38,7 @@ from tracker.postcodes import (
 
 
 def _from_file(session: Session, postcode: str, path: Path) -> PostcodeResult:
-    if not path.is_file():
-        raise ImportFileError(path, "file not found")
+    require_file(path)
     try:
         body = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -49,7 +55,7 @@ def _from_file(session: Session, postcode: str, path: Path) -> PostcodeResult:
 
 @click.command("postcode")
 @click.argument("postcode")
-@click.option("--from-file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--from-file", type=FILE_PATH,
               help="A saved postcodes.io answer for this postcode.")
 def command(postcode: str, from_file: Path | None) -> None:
     """Show (and cache) the Westminster constituency of a postcode."""

@@ -22,17 +22,20 @@ from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
 from tracker.importers.base import (
+    FILE_PATH,
     ImportFileError,
     ImportResult,
     ImportSourceError,
     Progress,
     Row,
+    project_data_dir,
     read_csv,
+    sync_reference_quietly,
 )
 from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.models import Division, Person, Vote
-from tracker.reference import PartyResolver, SourceBook, sync_reference
+from tracker.reference import PartyResolver, SourceBook
 from tracker.revisions import Recorder
 
 ALL_ORDER = 40
@@ -97,12 +100,6 @@ class _VoteRows:
             raise row.error("vote_reported", f"{text!r} does not start with aye, no or teller")
         return position
 
-    def source_url(self, row: Row) -> str:
-        url = row.required("source_url")
-        if not url.startswith(("https://", "http://")):
-            raise row.error("source_url", f"{url!r} is not a web address")
-        return url
-
     def party_id(self, row: Row) -> int | None:
         name = row.text(self.party_column) if self.party_column else None
         party = self.parties.resolve(name, create=False) if name else None
@@ -124,7 +121,7 @@ def import_votes_csv(session: Session, path: Path, division_slug: str,
     recorder = Recorder(session, actor="import:votes-csv", source=path.name)
     reader = _VoteRows(PersonIndex(session, recorder), PartyResolver(session, recorder, data_dir),
                        columns)
-    parsed = [(row, reader.person(row), reader.position(row), reader.source_url(row),
+    parsed = [(row, reader.person(row), reader.position(row), row.url("source_url"),
                reader.party_id(row)) for row in rows]
     sources = SourceBook(session, recorder)
     by_url = {url: sources.get(url=url) for _row, _p, _pos, url, _party in parsed}
@@ -160,16 +157,15 @@ def from_data_dir(session: Session, data_dir: Path, _progress: Progress) -> Impo
 
 
 @click.command("votes-csv")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE_PATH)
 @click.option("--division", "division_slug", required=True, metavar="SLUG",
               help="A division slug from data/divisions.toml.")
 def command(file: Path, division_slug: str) -> None:
     """Votes from a CSV list (a partial list never marks the division complete)."""
-    data_dir = Path(current_app.config["DATA_DIR"])
+    data_dir = project_data_dir()
 
     def run(session: Session, _progress: Progress) -> ImportResult:
-        sync_reference(session, Recorder(session, actor="import:reference", source="data/"),
-                       data_dir)
+        sync_reference_quietly(session, data_dir)
         return import_votes_csv(session, file, division_slug, data_dir)
 
     run_import(run)
