@@ -6,10 +6,11 @@ from flask import Flask, Response, render_template
 
 
 def init_app(app: Flask) -> None:
-    from tracker.web import filters, pages
+    from tracker.web import assets, filters, people, places, public, search
 
     filters.init_app(app)
-    app.register_blueprint(pages.bp)
+    for module in (public, people, places, search, assets):
+        app.register_blueprint(module.bp)
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
@@ -20,8 +21,9 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    # plotly.js adds its own <style> rules, hence 'unsafe-inline' for styles only.
     headers.setdefault("Content-Security-Policy",
-                       "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
                        "form-action 'self'")
     return response

@@ -8,6 +8,7 @@ from flask import Flask
 
 from tracker.queries.stances import scale_for
 from tracker.stance import format_day
+from tracker.web.assets import plotly_url
 
 
 def day(value: date | str | None, empty: str = "") -> str:
@@ -32,3 +33,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["scale_for"] = scale_for
     app.jinja_env.globals["today"] = date.today
+    app.jinja_env.globals["plotly_url"] = plotly_url
