@@ -124,3 +124,25 @@ def cli(runner: FlaskCliRunner):  # type: ignore[no-untyped-def]
         return runner.invoke(main, list(args), catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def count_queries(app: Flask):  # type: ignore[no-untyped-def]
+    """Count the SQL statements a block runs: ``with count_queries() as n: ...; n()``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():  # type: ignore[no-untyped-def]
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+            statements.append(statement)
+
+        engine = app.extensions["engine"]
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield lambda: len(statements)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counting

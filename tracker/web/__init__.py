@@ -6,10 +6,21 @@ from flask import Flask, Response, render_template
 
 
 def init_app(app: Flask) -> None:
-    from tracker.web import assets, filters, people, places, public, search
+    from tracker.web import (
+        assets,
+        divisions,
+        elections,
+        filters,
+        parties,
+        people,
+        places,
+        pledges,
+        public,
+        search,
+    )
 
     filters.init_app(app)
-    for module in (public, people, places, search, assets):
+    for module in (public, people, places, parties, divisions, elections, pledges, search, assets):
         app.register_blueprint(module.bp)
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)

@@ -1,0 +1,7 @@
+"""Election pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("elections", __name__)
