@@ -1,0 +1,75 @@
+"""plotly.js is served by the app itself; pages have CSV/JSON twins; chart JSON is safe."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from datetime import date
+
+from plotly.offline import get_plotlyjs_version
+
+from tracker import charts
+from tracker.queries.stances import scale_for
+from tracker.stance import AggregateRow
+from tracker.web.twins import Table, as_csv
+
+
+def test_plotly_is_served_locally_with_long_caching(client):
+    version = get_plotlyjs_version()
+    page = client.get("/").get_data(as_text=True)
+    assert f'data-plotly-src="/assets/plotly-{version}.min.js"' in page
+    assert "cdn" not in page.lower()
+    response = client.get(f"/assets/plotly-{version}.min.js", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in response.headers["Cache-Control"]
+    assert gzip.decompress(response.data).startswith(b"/**")
+    assert client.get("/assets/plotly-0.0.1.min.js").status_code == 404
+
+
+def test_stance_colours_come_from_the_scale(client):
+    css = client.get("/assets/stances-ceasefire.css").get_data(as_text=True)
+    for level in scale_for("ceasefire").stances:
+        assert f".stance-{level.key}{{background:{level.colour};color:{level.text_colour}}}" in css
+    assert client.get("/assets/stances-nothing.css").status_code == 404
+
+
+def test_person_page_twins_carry_evidence_with_sources(cli, client):
+    cli("seed")
+    response = client.get("/people/sophia-naqvi?format=csv")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="sophia-naqvi.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    evidence = [r for r in rows if r["table"] == "evidence"]
+    assert evidence and all(r["source"] for r in evidence)
+    assert evidence[0]["stance"] == "ceasefire"
+    body = json.loads(client.get("/people/sophia-naqvi?format=json").data)
+    assert body["tables"]["stance_periods"]["columns"][:4] == ["person", "start", "end", "stance"]
+    assert body["tables"]["evidence"]["rows"][0]["quote"].endswith("No ceasefire, no vote.")
+
+
+def test_csv_defuses_spreadsheet_formulas_in_text_only():
+    table = Table("t", ("summary", "votes"), [{"summary": "=HYPERLINK(\"x\")", "votes": -3}],
+                  text_columns=frozenset({"summary"}))
+    rows = list(csv.reader(io.StringIO(as_csv([table]))))
+    assert rows[1] == ["'=HYPERLINK(\"x\")", "-3"]
+
+
+def test_chart_json_cannot_close_its_script_tag():
+    figure = {"data": [{"name": "</script><script>alert(1)</script>"}], "layout": {}}
+    text = charts.to_json(figure)
+    assert "</script>" not in text and json.loads(text)["data"][0]["name"].startswith("</script>")
+
+
+def test_stacked_figure_sums_groups_and_keeps_scale_colours():
+    scale = scale_for("ceasefire")
+    day = date(2024, 1, 1)
+    rows = [AggregateRow(day, "Labour", "ceasefire", 3), AggregateRow(day, "SNP", "ceasefire", 2),
+            AggregateRow(day, "Labour", "unknown", 5)]
+    figure = charts.stacked_figure(rows, scale)
+    by_name = {t["name"]: t for t in figure["data"]}
+    assert by_name[scale.label("ceasefire")]["y"] == [5]
+    assert by_name[scale.label("ceasefire")]["marker"]["color"] == scale["ceasefire"].colour
+    percent = charts.stacked_figure(rows, scale, percent=True)
+    assert {t["name"]: t["y"] for t in percent["data"]}[scale.label("unknown")] == [50.0]
