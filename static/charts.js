@@ -9,8 +9,9 @@
     plots.forEach(function (el) {
       var spec = JSON.parse(document.getElementById(el.getAttribute("data-figure")).textContent);
       window.Plotly.newPlot(el, spec.data, spec.layout, {
-        responsive: true, displaylogo: false,
-        modeBarButtonsToRemove: ["lasso2d", "select2d"]
+        // No toolbar: its buttons would be focusable inside an aria-hidden chart
+        // (the table beside each chart is the accessible version).
+        responsive: true, displayModeBar: false
       }).then(function () { el.classList.add("drawn"); });
     });
   }

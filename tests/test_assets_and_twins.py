@@ -69,7 +69,8 @@ def test_stacked_figure_sums_groups_and_keeps_scale_colours():
             AggregateRow(day, "Labour", "unknown", 5)]
     figure = charts.stacked_figure(rows, scale)
     by_name = {t["name"]: t for t in figure["data"]}
-    assert by_name[scale.label("ceasefire")]["y"] == [5]
-    assert by_name[scale.label("ceasefire")]["marker"]["color"] == scale["ceasefire"].colour
+    assert by_name[scale["ceasefire"].short]["y"] == [5]
+    assert by_name[scale["ceasefire"].short]["marker"]["color"] == scale["ceasefire"].colour
+    assert by_name[scale["ceasefire"].short]["hovertemplate"].startswith(scale.label("ceasefire"))
     percent = charts.stacked_figure(rows, scale, percent=True)
-    assert {t["name"]: t["y"] for t in percent["data"]}[scale.label("unknown")] == [50.0]
+    assert {t["name"]: t["y"] for t in percent["data"]}[scale["unknown"].short] == [50.0]

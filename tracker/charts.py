@@ -99,7 +99,8 @@ def stacked_figure(rows: Sequence[AggregateRow], scale: Scale, *, percent: bool 
         values = [totals[(d, level.key)] for d in days]
         if percent:
             values = [round(100 * v / per_day[d], 1) for v, d in zip(values, days, strict=True)]
-        traces.append({"type": "bar", "name": level.label, "x": [d.isoformat() for d in days],
+        # Legends use the short names so they fit a phone; hover text gives the full label.
+        traces.append({"type": "bar", "name": level.short, "x": [d.isoformat() for d in days],
                        "y": values, "marker": {"color": level.colour},
                        "hovertemplate": f"{level.label}: %{{y}}{'%' if percent else ''}<extra></extra>"})
     return {"data": traces, "layout": _layout(
