@@ -25,5 +25,10 @@ def test_stance_unknown_person_is_a_clear_error(cli):
     assert "No person matches 'Nobody At All'" in result.output
 
 
-def test_db_current_reports_the_revision(cli):
-    assert cli("db", "current").output.strip() == "0001"
+def test_db_current_reports_the_head_revision(cli):
+    from alembic.script import ScriptDirectory
+
+    from tracker.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert cli("db", "current").output.strip() == head

@@ -43,4 +43,6 @@ def from_environment() -> dict[str, object]:
         "SEEDS_DIR": Path(os.environ.get("TRACKER_SEEDS_DIR", SEEDS_DIR)),
         "POSTCODES_IO_URL": os.environ.get("POSTCODES_IO_URL", "https://api.postcodes.io"),
         "HTTP_TIMEOUT": float(os.environ.get("TRACKER_HTTP_TIMEOUT", "10")),
+        # Where readers send corrections (an address or URL), shown on the methodology page.
+        "CORRECTIONS_CONTACT": os.environ.get("CORRECTIONS_CONTACT", ""),
     }

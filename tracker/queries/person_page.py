@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,12 +13,14 @@ from tracker.models import (
     Area,
     Body,
     Candidacy,
+    Division,
     Election,
     Membership,
     Party,
     Person,
     Source,
 )
+from tracker.queries.places import usable_slug
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Candidature:
 
 
 def person_by_slug(session: Session, slug: str) -> Person | None:
+    if not usable_slug(slug):
+        return None
     return session.exec(select(Person).where(Person.slug == slug)).first()
 
 
@@ -80,3 +85,9 @@ def candidatures(session: Session, person_id: int) -> list[Candidature]:
     out = [Candidature(*row) for row in rows]
     out.sort(key=lambda c: c.election.election_date, reverse=True)
     return out
+
+
+def divisions_by_slug(session: Session, slugs: Sequence[str]) -> dict[str, Division]:
+    """The tracked divisions a person voted in, by slug (one query)."""
+    rows = session.exec(select(Division).where(Division.slug.in_(list(set(slugs))))).all()  # type: ignore[attr-defined]
+    return {d.slug: d for d in rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, abort, render_template, request
 
 
 def init_app(app: Flask) -> None:
@@ -22,9 +22,19 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     for module in (public, people, places, parties, divisions, elections, pledges, search, assets):
         app.register_blueprint(module.bp)
+    app.before_request(_reject_nul)
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
+
+
+def _reject_nul() -> None:
+    """A NUL byte is never part of a page's address, and PostgreSQL refuses it in a query.
+
+    Query arguments are the views' business (search strips it from what is typed).
+    """
+    if "\x00" in request.path:
+        abort(404)
 
 
 def _security_headers(response: Response) -> Response:

@@ -3,76 +3,178 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort
 
+from tracker import charts
 from tracker.db import get_session
 from tracker.models import Area
 from tracker.queries import places
-from tracker.queries.stances import scale_for, timelines_for_people
-from tracker.stance import Interval, Scale
+from tracker.queries.places import PartyNow, PersonStance, RelatedSeat, Seat, Stood
+from tracker.queries.stances import scale_for, source_label
+from tracker.stance import Scale, format_day
 from tracker.web.twins import Table, page
 
 bp = Blueprint("places", __name__)
 TOPIC = "ceasefire"
 
-
-def _area_page(area: Area) -> Response | str:
-    session = get_session()
-    seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
-    stood = places.candidacies_for_area(session, area.id)  # type: ignore[arg-type]
-    people_ids = [s.person.id for s in seats] + [c.person.id for c in stood]
-    timelines = timelines_for_people(session, people_ids, TOPIC)  # type: ignore[arg-type]
-    stances = {pid: t.current for pid, t in timelines.items()}
-    today = date.today()
-    scale = scale_for(TOPIC)
-    return page(
-        "area.html", area_tables(seats, stood, stances, scale, today), area.slug,
-        area=area, current=[s for s in seats if s.is_current(today)],
-        past=[s for s in seats if not s.is_current(today)], stood=stood,
-        stances=stances, scale=scale)
+STANCE_COLUMNS = ("stance", "stance_label", "stance_since", "stance_conflict", "stance_source_url")
+EVIDENCE_COLUMNS = ("person", "name", "date", "kind", "vote_position", "division", "stance",
+                    "stance_label", "summary", "quote", "source", "source_url")
 
 
 @bp.get("/constituencies/<slug>")
 def constituency(slug: str) -> Response | str:
-    area = places.area_by_slug(get_session(), slug)
-    if area is None or area.kind != "westminster_constituency":
+    session = get_session()
+    area = places.area_by_slug(session, slug)
+    if area is None or area.kind != places.CONSTITUENCY:
         abort(404)
-    return _area_page(area)
+    today = date.today()
+    scale = scale_for(TOPIC)
+    seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
+    stood = places.candidacies_for_area(session, area.id)  # type: ignore[arg-type]
+    related = places.related_constituencies(session, area, seats)
+    councils = places.councils_for_constituency(session, area)
+    council_seats = places.seats_for_areas(session, [c.id for c in councils])  # type: ignore[misc]
+    councillors = [s for c in councils for s in council_seats.get(c.id, [])  # type: ignore[arg-type]
+                   if s.is_current(today)]
+    people_ids = {s.person.id for s in seats} | {c.person.id for c in stood} | {
+        s.person.id for r in related for s in r.seats} | {s.person.id for s in councillors}
+    stances = places.stances_with_evidence(session, sorted(people_ids), TOPIC)  # type: ignore[type-var]
+    current = [s for s in seats if s.is_current(today)]
+    past = [s for s in seats if not s.is_current(today)]
+    charts_for = [(s, *stance_chart(stances[s.person.id], scale)) for s in current]  # type: ignore[index]
+    tables = constituency_tables(area, seats, stood, related, councillors, stances, scale, today)
+    return page(
+        "area.html", tables, area.slug,
+        area=area, current=current, past=past, stood=stood, related=related, councils=councils,
+        councillors=councillors, stances=stances, scale=scale, charts_for=charts_for)
 
 
 @bp.get("/councils/<slug>")
 def council(slug: str) -> Response | str:
-    area = places.area_by_slug(get_session(), slug)
-    if area is None or area.kind != "council":
+    session = get_session()
+    area = places.area_by_slug(session, slug)
+    if area is None or area.kind != places.COUNCIL:
         abort(404)
-    return _area_page(area)
+    today = date.today()
+    scale = scale_for(TOPIC)
+    seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
+    ids = sorted({s.person.id for s in seats})  # type: ignore[type-var]
+    stances = places.stances_with_evidence(session, ids, TOPIC)
+    parties = places.parties_now(session, ids, today)
+    sources = places.sources_of_seats(session, seats)
+    seats.sort(key=lambda s: (not s.is_current(today), s.person.sort_name))
+    return page(
+        "area.html", council_tables(area, seats, stances, parties, scale, today), area.slug,
+        area=area, seats=seats, stances=stances, parties=parties, sources=sources, scale=scale,
+        today=today, source_label=source_label)
 
 
-def _stance(stances: dict[int, Interval], person_id: int, scale: Scale) -> dict[str, object]:
-    current = stances.get(person_id)
-    key = scale.default if current is None or current.conflict else current.stance
-    return {"stance": key, "stance_label": scale.label(key),
-            "stance_since": current.start if current else None,
-            "stance_conflict": bool(current and current.conflict)}
+def stance_chart(stance: PersonStance, scale: Scale) -> tuple[str, dict[str, Any]]:
+    """A person's stance step chart and its table alternative (from, to, stance in words)."""
+    report = stance.report(scale)
+    rows = [{"from": format_day(date.fromisoformat(i["start"])) if i["start"] else "—",
+             "to": format_day(date.fromisoformat(i["end"])) if i["end"] else "now",
+             "stance": "Conflicting evidence" if i["conflict"] else i["label"]} for i in report["timeline"]]
+    figure = charts.to_json(charts.timeline_figure(report, scale))
+    return figure, {"columns": ["from", "to", "stance"], "rows": rows}
 
 
-def area_tables(seats: list[places.Seat], stood: list[places.Stood], stances: dict[int, Interval],
-                scale: Scale, today: date) -> list[Table]:
-    stance_cols = ("stance", "stance_label", "stance_since", "stance_conflict")
-    people = [{"person": s.person.slug, "name": s.person.name, "body": s.body.name,
-               "party": s.party.name if s.party else None, "role": s.membership.role,
-               "start": s.membership.start_date, "end": s.membership.end_date,
-               "current": s.is_current(today), **_stance(stances, s.person.id, scale)}  # type: ignore[arg-type]
-              for s in seats]
+def stance_cells(stance: PersonStance | None, scale: Scale) -> dict[str, Any]:
+    """A person's current stance as table columns, with the source of what decided it."""
+    if stance is None:
+        return {"stance": scale.default, "stance_label": scale.label(scale.default), "stance_since": None,
+                "stance_conflict": False, "stance_source_url": None}
+    current = stance.current
+    key = scale.default if current.conflict else current.stance
+    urls = [e.source_url for e in current.evidence if e.source_url]
+    return {"stance": key, "stance_label": "Conflicting evidence" if current.conflict else scale.label(key),
+            "stance_since": current.start, "stance_conflict": current.conflict,
+            "stance_source_url": " ".join(dict.fromkeys(urls)) or None}
+
+
+def _seat_row(s: Seat, stances: dict[int, PersonStance], scale: Scale, today: date,
+              **extra: Any) -> dict[str, Any]:
+    return {"person": s.person.slug, "name": s.person.name, "body": s.body.name,
+            "party": s.party.name if s.party else None, "role": s.membership.role,
+            "start": s.membership.start_date, "end": s.membership.end_date,
+            "current": s.is_current(today), **extra,
+            **stance_cells(stances.get(s.person.id), scale)}  # type: ignore[arg-type]
+
+
+def constituency_tables(area: Area, seats: list[Seat], stood: list[Stood], related: list[RelatedSeat],
+                        councillors: list[Seat], stances: dict[int, PersonStance], scale: Scale,
+                        today: date) -> list[Table]:
+    """The constituency page's facts; the same tables answer ?format=csv|json."""
+    text = frozenset({"name", "summary", "quote", "source", "how_linked", "party", "role"})
+    people = [_seat_row(s, stances, scale, today) for s in seats]
     candidates = [{"election": c.election.slug, "person": c.person.slug, "name": c.person.name,
                    "party": c.candidacy.party_label or (c.party.name if c.party else None),
-                   "votes": c.candidacy.votes, "share": c.candidacy.share,
-                   "elected": c.candidacy.elected, **_stance(stances, c.person.id, scale)}  # type: ignore[arg-type]
+                   "votes": c.candidacy.votes, "share": c.candidacy.share, "elected": c.candidacy.elected,
+                   **stance_cells(stances.get(c.person.id), scale)}  # type: ignore[arg-type]
                   for c in stood]
+    earlier = [_seat_row(s, stances, scale, today, seat=r.area.slug, seat_name=r.area.name, how_linked=r.how)
+               for r in related for s in r.seats]
+    local = [_seat_row(s, stances, scale, today, council=s.membership.area_id) for s in councillors]
+    evidence = [{"person": s.person.slug, "name": s.person.name, **e}
+                for s in seats if s.is_current(today)
+                for e in stances[s.person.id].current_evidence(scale)]  # type: ignore[index]
+    periods = [{"person": s.person.slug, "name": s.person.name, "start": i.start, "end": i.end,
+                "stance": i.stance, "stance_label": scale.label(i.stance), "conflict": i.conflict,
+                "source_url": " ".join(dict.fromkeys(e.source_url for e in i.evidence if e.source_url))
+                or None}
+               for s in seats if s.is_current(today)
+               for i in stances[s.person.id].timeline.intervals]  # type: ignore[index]
+    seat_cols = ("person", "name", "body", "party", "role", "start", "end", "current")
     return [
-        Table("representatives", ("person", "name", "body", "party", "role", "start", "end", "current",
-                                  *stance_cols), people, "Everyone who has held a seat here."),
+        Table("representatives", (*seat_cols, *STANCE_COLUMNS), people,
+              f"Everyone who has held the seat of {area.name}, with their stance today.", text),
+        Table("current_evidence", EVIDENCE_COLUMNS, evidence,
+              "The evidence behind the current MP's stance, with its source.", text),
         Table("candidates", ("election", "person", "name", "party", "votes", "share", "elected",
-                             *stance_cols), candidates, "Candidates at each election, with results."),
+                             *STANCE_COLUMNS), candidates,
+              "Candidates at each election here, with results; share is a 0-1 fraction.", text),
+        Table("related_seats", ("seat", "seat_name", "how_linked", *seat_cols, *STANCE_COLUMNS), earlier,
+              "MPs of seats of the other boundary set linked to this one; how_linked says how the "
+              "link was made (there is no official mapping in our data).", text),
+        Table("councillors", ("council", *seat_cols, *STANCE_COLUMNS), local,
+              "Sitting councillors of councils our data links to this seat.", text),
+        Table("stance_periods", ("person", "name", "start", "end", "stance", "stance_label", "conflict",
+                                 "source_url"), periods,
+              "The current MP's stance over time: start inclusive, end exclusive (empty = now); "
+              "source_url lists the sources of the evidence that opened each period.", text),
+    ]
+
+
+def council_tables(area: Area, seats: list[Seat], stances: dict[int, PersonStance],
+                   parties: dict[int, PartyNow], scale: Scale, today: date) -> list[Table]:
+    """The council page's facts; the same tables answer ?format=csv|json."""
+    text = frozenset({"name", "summary", "quote", "source", "party", "role", "party_note",
+                      "left_party", "party_source"})
+    rows = []
+    for s in seats:
+        now = parties.get(s.person.id)  # type: ignore[arg-type]
+        left = now.left if now else []
+        rows.append({
+            "person": s.person.slug, "name": s.person.name, "role": s.membership.role,
+            "current": s.is_current(today),
+            "party": now.party.name if now and now.party else None,
+            "party_since": now.affiliation.start_date if now and now.affiliation else None,
+            "party_note": now.affiliation.note if now and now.affiliation else None,
+            "left_party": "; ".join(p.name for _a, p, _s in left) or None,
+            "left_on": "; ".join(a.end_date.isoformat() for a, _p, _s in left if a.end_date) or None,
+            "party_source": " ".join(dict.fromkeys(src.url for _a, _p, src in left if src and src.url))
+            or None,
+            **stance_cells(stances.get(s.person.id), scale)})  # type: ignore[arg-type]
+    evidence = [{"person": s.person.slug, "name": s.person.name, **e}
+                for s in seats for e in stances[s.person.id].evidence_dicts(scale)]  # type: ignore[index]
+    return [
+        Table("councillors", ("person", "name", "role", "current", "party", "party_since", "party_note",
+                              "left_party", "left_on", "party_source", *STANCE_COLUMNS), rows,
+              f"Councillors of {area.name} in our data, their party now (the open affiliation, or "
+              "the latest), the parties they left and when, and their stance today.", text),
+        Table("evidence", EVIDENCE_COLUMNS, evidence, "Every piece of evidence about these councillors.",
+              text),
     ]
