@@ -27,10 +27,19 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
+def share_of(count: int, total: int) -> str:
+    """'6.5%'; a count that is not zero never shows as '0.0%'."""
+    if not total:
+        return ""
+    value = 100 * count / total
+    return "<0.1%" if 0 < value < 0.05 else f"{value:.1f}%"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["share_of"] = share_of
     app.jinja_env.globals["scale_for"] = scale_for
     app.jinja_env.globals["today"] = date.today
     app.jinja_env.globals["plotly_url"] = plotly_url
