@@ -27,7 +27,14 @@ from tracker.models import (
     Person,
     Source,
 )
-from tracker.queries.stances import EvidenceRecord, evidence_for_people, scale_for, source_label, topic_row
+from tracker.queries.stances import (
+    EvidenceRecord,
+    evidence_dict,
+    evidence_for_people,
+    scale_for,
+    source_label,
+    topic_row,
+)
 from tracker.stance import Interval, Scale, Timeline, build_timeline
 
 CONSTITUENCY = "westminster_constituency"
@@ -105,18 +112,6 @@ class PartyNow:
     affiliation: Affiliation | None
     source: Source | None
     left: list[tuple[Affiliation, Party, Source | None]] = field(default_factory=list)
-
-
-def evidence_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
-    """One piece of evidence as pages and twins show it (same keys as the person report)."""
-    item = record.item
-    return {
-        "id": item.id, "date": item.date.isoformat(), "kind": item.kind,
-        "stance": item.stance, "stance_label": scale.label(item.stance) if item.stance else None,
-        "summary": item.summary, "quote": record.quote,
-        "vote_position": record.position, "division": record.division_slug,
-        "source_url": item.source_url, "source": item.source_label,
-    }
 
 
 def usable_slug(slug: str) -> bool:

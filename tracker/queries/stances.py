@@ -116,7 +116,8 @@ def party_lines(session: Session, party_ids: Iterable[int], topic: Topic) -> dic
     return out
 
 
-def _item_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
+def evidence_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
+    """One piece of evidence as reports, pages and twins show it."""
     item = record.item
     return {
         "id": item.id, "date": item.date.isoformat(), "kind": item.kind,
@@ -138,7 +139,7 @@ def person_stance_report(session: Session, person: Person, topic_slug: str = "ce
     current = timeline.current
 
     def items(evidence: Iterable[EvidenceItem]) -> list[dict[str, Any]]:
-        return [_item_dict(by_id[e.id], scale) for e in evidence]
+        return [evidence_dict(by_id[e.id], scale) for e in evidence]
 
     return {
         "person": {"name": person.name, "slug": person.slug, "parliament_id": person.parliament_id,
@@ -164,7 +165,8 @@ def person_stance_report(session: Session, person: Person, topic_slug: str = "ce
                            for c in timeline.contradictions],
         "conflicts": [{"date": c.date.isoformat(), "evidence": items(c.items)}
                       for c in timeline.conflicts],
-        "evidence": [_item_dict(r, scale) for r in sorted(records, key=lambda r: (r.item.date, r.item.id))],
+        "evidence": [evidence_dict(r, scale)
+                     for r in sorted(records, key=lambda r: (r.item.date, r.item.id))],
         "parties": party_spans(session, person.id),  # type: ignore[arg-type]
     }
 
