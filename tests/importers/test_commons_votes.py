@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
@@ -57,22 +55,6 @@ def mps(session: Session) -> None:
         people.upsert(name=name, parliament_id=member_id)
     people.recorder.flush()
     session.commit()
-
-
-@pytest.fixture
-def serve(app: Flask) -> Callable[[Callable[[httpx.Request], httpx.Response]], list[httpx.Request]]:
-    """Answer the app's HTTP calls with a handler; returns the list of requests made."""
-    def install(handler: Callable[[httpx.Request], httpx.Response]) -> list[httpx.Request]:
-        requests: list[httpx.Request] = []
-
-        def record(request: httpx.Request) -> httpx.Response:
-            requests.append(request)
-            return handler(request)
-
-        app.config["HTTP_TRANSPORT"] = httpx.MockTransport(record)
-        return requests
-
-    return install
 
 
 def division_api(request: httpx.Request) -> httpx.Response:

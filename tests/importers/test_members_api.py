@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
@@ -53,21 +52,6 @@ def pages(shared_data: Path) -> dict[int, Any]:
     first["totalResults"] = TOTAL
     second = dict(first, skip=20, items=[example(shared_data, "members_api_member_172_response.json")])
     return {0: first, 20: second}
-
-
-@pytest.fixture
-def serve(app: Flask) -> Callable[[Handler], list[httpx.Request]]:
-    def install(handler: Handler) -> list[httpx.Request]:
-        requests: list[httpx.Request] = []
-
-        def record(request: httpx.Request) -> httpx.Response:
-            requests.append(request)
-            return handler(request)
-
-        app.config["HTTP_TRANSPORT"] = httpx.MockTransport(record)
-        return requests
-
-    return install
 
 
 @pytest.fixture
