@@ -57,6 +57,58 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
+def _admin_url(url: str) -> sa.engine.URL:
+    """The same PostgreSQL server, database ``postgres`` (to create and drop databases)."""
+    return sa.engine.make_url(url).set(database="postgres")
+
+
+def _pg_execute(url: str, *statements: str) -> None:
+    engine = sa.create_engine(_admin_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
+def _import_shared_data(url: str, shared_data: Path) -> None:
+    from tracker.cli import main
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret"})
+    result = app.test_cli_runner().invoke(main, ["import", "all", "--data-dir", str(shared_data)],
+                                          catch_exceptions=False)
+    app.extensions["engine"].dispose()
+    assert result.exit_code == 0, result.output
+
+
+IMPORTED_TEMPLATE = "tracker_test_imported"
+IMPORTED_COPY = "tracker_test_imported_copy"
+
+
+@pytest.fixture(scope="session")
+def imported_template(database_template: str, shared_data: Path,
+                      tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database holding `tracker import all` of ../shared/data, made once per test run.
+
+    Tests marked ``imported`` start from a copy of it (a file copy on SQLite, a
+    ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL) instead of importing again.
+    """
+    if TEST_DATABASE_URL:
+        _pg_execute(TEST_DATABASE_URL, f"DROP DATABASE IF EXISTS {IMPORTED_COPY}",
+                    f"DROP DATABASE IF EXISTS {IMPORTED_TEMPLATE}",
+                    f"CREATE DATABASE {IMPORTED_TEMPLATE}")
+        url = sa.engine.make_url(TEST_DATABASE_URL).set(database=IMPORTED_TEMPLATE)
+        url_text = url.render_as_string(hide_password=False)
+        engine = make_engine(url_text)
+        migrations.upgrade(engine)
+        engine.dispose()
+        _import_shared_data(url_text, shared_data)
+        return url_text
+    path = tmp_path_factory.mktemp("imported") / "imported.sqlite3"
+    shutil.copyfile(database_template, path)
+    _import_shared_data(f"sqlite:///{path}", shared_data)
+    return str(path)
+
+
 def _wipe_postgres(url: str) -> None:
     engine = make_engine(url)
     names = ", ".join(f'"{t.__tablename__}"' for t in ALL_TABLES)
@@ -66,7 +118,19 @@ def _wipe_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, database_template: str, tmp_path: Path) -> Iterator[str]:
+    if request.node.get_closest_marker("imported"):
+        template = request.getfixturevalue("imported_template")
+        if TEST_DATABASE_URL:
+            _pg_execute(TEST_DATABASE_URL, f"DROP DATABASE IF EXISTS {IMPORTED_COPY}",
+                        f"CREATE DATABASE {IMPORTED_COPY} TEMPLATE {IMPORTED_TEMPLATE}")
+            yield (sa.engine.make_url(TEST_DATABASE_URL).set(database=IMPORTED_COPY)
+                   .render_as_string(hide_password=False))
+            return
+        path = tmp_path / "tracker.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
     if TEST_DATABASE_URL:
         _wipe_postgres(database_template)
         yield database_template

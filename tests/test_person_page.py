@@ -15,9 +15,8 @@ SNP_AMENDMENT = "2023-11-15-snp-amendment-h-immediate-ceasefire"
 
 
 @pytest.mark.shared_data
-@pytest.mark.slow
-def test_tahir_ali_page_links_his_vote_to_the_division(cli, client, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
+@pytest.mark.imported
+def test_tahir_ali_page_links_his_vote_to_the_division(client):
     page = client.get("/people/tahir-ali").get_data(as_text=True)
     votes = page[page.index('id="votes-h"'):page.index('id="evidence-h"')]
     assert f'href="/divisions/{SNP_AMENDMENT}"' in votes

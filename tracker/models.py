@@ -27,7 +27,10 @@ def _one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstrai
 AREA_KINDS = ("westminster_constituency", "council", "ward", "devolved_constituency")
 BODY_KINDS = ("commons", "council", "devolved")
 ELECTION_KINDS = ("general", "by_election", "local")
-VOTE_POSITIONS = ("aye", "no", "teller_aye", "teller_no", "no_vote_recorded")
+# "both": listed in both lobbies, a recognised way to abstain; it says nothing on its own.
+VOTE_POSITIONS = ("aye", "no", "teller_aye", "teller_no", "no_vote_recorded", "both")
+WHIP_POSITIONS = ("aye", "no", "abstain", "free")
+DECISION_OUTCOMES = ("agreed", "negatived", "not_put")
 EVIDENCE_KINDS = ("statement", "pledge", "edm", "party_switch", "report")
 MODERATION_STATUSES = ("pending", "approved", "rejected")
 USER_ROLES = ("contributor", "moderator", "admin")
@@ -65,7 +68,11 @@ class Party(SQLModel, table=True):
 
 
 class Area(SQLModel, table=True):
-    __table_args__ = (_one_of("kind", AREA_KINDS, "ck_area_kind"),)
+    __table_args__ = (
+        _one_of("kind", AREA_KINDS, "ck_area_kind"),
+        # An index, not a constraint: SQLite adds it without rebuilding the table (and its triggers).
+        sa.Index("uq_area_register_code", "register_code", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=150, unique=True)
@@ -78,7 +85,12 @@ class Area(SQLModel, table=True):
     nation: str | None = Field(default=None, max_length=30)
     region: str | None = Field(default=None, max_length=60)
     electorate: int | None = None
+    # A council's county council (two-tier areas), or a ward's council.
     parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    # Councils: mySociety's register code ("OXF"), type (NMD, UA, CTY...) and other spellings.
+    register_code: str | None = Field(default=None, max_length=10)
+    council_type: str | None = Field(default=None, max_length=10)
+    alt_names: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Body(SQLModel, table=True):
@@ -291,6 +303,119 @@ class Revision(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+class VoteSource(SQLModel, table=True):
+    """Every source that reports a vote. ``Vote.source_id`` is the one shown first (the
+    official record when we hold it); a press list that named the same vote is kept here,
+    never as a second vote."""
+
+    __tablename__ = "vote_source"  # type: ignore[assignment]
+    __table_args__ = (sa.UniqueConstraint("vote_id", "source_id", name="uq_vote_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_id: int = Field(foreign_key="vote.id", index=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+
+
+class Whip(SQLModel, table=True):
+    """How a party told its members to vote in a division, where that is known."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("division_id", "party_id", name="uq_whip_division_party"),
+        _one_of("whip", WHIP_POSITIONS, "ck_whip_whip"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    division_id: int = Field(foreign_key="division.id", index=True)
+    party_id: int = Field(foreign_key="party.id", index=True)
+    whip: str = Field(max_length=10)
+    # How we know: "reported by ..." or "the party's own amendment"; shown beside the whip.
+    basis: str = Field(default="", sa_type=sa.Text)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Decision(SQLModel, table=True):
+    """A question a body decided without a division: no member's individual record exists."""
+
+    __table_args__ = (_one_of("outcome", DECISION_OUTCOMES, "ck_decision_outcome"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=150, unique=True)
+    body_id: int = Field(foreign_key="body.id")
+    topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
+    decision_date: date = Field(index=True)
+    title: str = Field(max_length=500)
+    question: str = Field(default="", sa_type=sa.Text)  # the text decided, as recorded
+    outcome: str = Field(max_length=20)
+    plain_summary: str = Field(default="", sa_type=sa.Text)
+    why_no_record: str = Field(default="", sa_type=sa.Text)
+    twfy_gid: str | None = Field(default=None, max_length=120, unique=True)
+    motion_gid: str | None = Field(default=None, max_length=120)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class Edm(SQLModel, table=True):
+    """An early day motion. Tracked ones (``data/edms.toml``) say what signing means."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    edm_id: int = Field(unique=True)  # the EDM website and API id (not the session number)
+    number: int | None = None  # the number within its session, where known
+    session: str | None = Field(default=None, max_length=20)
+    title: str = Field(max_length=500)
+    tabled_on: date = Field(index=True)
+    url: str | None = Field(default=None, max_length=1000)
+    primary_sponsor_id: int | None = Field(default=None, foreign_key="person.id")
+    topic_id: int | None = Field(default=None, foreign_key="topic.id", index=True)
+    signing_means: str | None = Field(default=None, max_length=40)  # a stance key, or None
+    note: str = Field(default="", sa_type=sa.Text)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class EdmSignature(SQLModel, table=True):
+    """A member's signature on an EDM. The source gives no signature date: a signature was
+    made on or after the motion's tabling date; a withdrawn one ends on ``withdrawn_on``."""
+
+    __tablename__ = "edm_signature"  # type: ignore[assignment]
+    __table_args__ = (sa.UniqueConstraint("edm_id", "person_id", name="uq_edm_signature"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    edm_id: int = Field(foreign_key="edm.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    is_primary_sponsor: bool = False
+    is_cosponsor: bool = False
+    withdrawn_on: date | None = None
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class PersonName(SQLModel, table=True):
+    """A spelling of a person's name that a source used, and where it came from."""
+
+    __tablename__ = "person_name"  # type: ignore[assignment]
+    __table_args__ = (sa.UniqueConstraint("person_id", "name", "origin", name="uq_person_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    name: str = Field(max_length=200, index=True)
+    # The dataset that used it: "commons-votes", "members-api", "hoc-library", "twfy", ...
+    origin: str = Field(max_length=60)
+    official: bool = False  # a UK Parliament source: the display name comes from these
+    used_on: date | None = None  # the latest day that source is known to have used the name
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
+class AreaOverlap(SQLModel, table=True):
+    """A council overlaps a constituency; ``share`` is the fraction of the council in it."""
+
+    __tablename__ = "area_overlap"  # type: ignore[assignment]
+    __table_args__ = (sa.UniqueConstraint("area_id", "overlaps_id", name="uq_area_overlap"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    area_id: int = Field(foreign_key="area.id", index=True)  # the council
+    overlaps_id: int = Field(foreign_key="area.id", index=True)  # the constituency
+    share: float | None = None  # None when not known (a county, through its districts)
+    basis: str = Field(default="", max_length=300)
+    source_id: int | None = Field(default=None, foreign_key="source.id")
+
+
 class PostcodeLookup(SQLModel, table=True):
     """postcodes.io answers, cached so a postcode is asked for once."""
 
@@ -304,4 +429,5 @@ class PostcodeLookup(SQLModel, table=True):
 ALL_TABLES: tuple[type[SQLModel], ...] = (
     Source, Topic, Party, Area, Body, Person, Membership, Affiliation, Election,
     Candidacy, Division, Vote, Pledge, User, Evidence, Revision, PostcodeLookup,
+    VoteSource, Whip, Decision, Edm, EdmSignature, PersonName, AreaOverlap,
 )
