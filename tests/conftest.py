@@ -80,8 +80,10 @@ def _import_shared_data(url: str, shared_data: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-IMPORTED_TEMPLATE = "tracker_test_imported"
-IMPORTED_COPY = "tracker_test_imported_copy"
+# Named after the test database, so runs against different databases do not share them.
+_TEST_DB = sa.engine.make_url(TEST_DATABASE_URL).database if TEST_DATABASE_URL else "test"
+IMPORTED_TEMPLATE = f"{_TEST_DB}_imported"
+IMPORTED_COPY = f"{_TEST_DB}_imported_copy"
 
 
 @pytest.fixture(scope="session")
