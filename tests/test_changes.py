@@ -90,12 +90,13 @@ def test_changes_are_paged_and_twins_answer(cli, client, session, shared_data):
     assert 'rel="next"' in page1 and 'href="/changes?page=2"' in page1
     page2 = client.get("/changes?page=2").get_data(as_text=True)
     assert 'rel="prev"' in page2 and '<ol class="changes" start="51">' in page2
-    # Votes only: one from the indy100 list, described in words with its source.
+    # Votes only, described in words with their source.
     votes = client.get("/changes?kind=vote").get_data(as_text=True)
-    assert "33 changes in all" in votes
+    held = len(session.exec(select(Revision.id).where(Revision.table_name == "vote")).all())
+    assert f"{held:,} changes in all" in votes
     assert ("Tahir Ali voted aye in “King&#39;s Speech: SNP amendment (h) calling for an immediate ceasefire "
             "in Gaza” (15 Nov 2023), which counts as “Calls for an immediate ceasefire”") in votes
-    assert 'href="https://www.indy100.com/politics/labour-mps-vote-for-ceasefire"' in votes
+    assert 'href="https://votes.parliament.uk/votes/commons/division/' in votes
     assert '<option value="vote" selected>votes</option>' in votes
     rows = list(csv.DictReader(io.StringIO(client.get("/changes?format=csv").get_data(as_text=True))))
     assert list(rows[0])[:4] == ["revision", "when", "table", "action"]

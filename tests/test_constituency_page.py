@@ -15,7 +15,7 @@ from tracker.models import Area
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 HALL_GREEN = "/constituencies/birmingham-hall-green-and-moseley"
-INDY100 = "https://www.indy100.com/politics/labour-mps-vote-for-ceasefire"
+INDY100 = "https://votes.parliament.uk/votes/commons/division/1666"  # the official record, now held whole
 
 
 def _candidates_by_seat(shared_data) -> Counter[str]:  # type: ignore[no-untyped-def]
@@ -57,7 +57,8 @@ def test_hall_green_and_moseley_page_and_its_links(cli, client, shared_data):
     assert "no official mapping" in past
 
     councils = _section(page, "councils-h")
-    assert "does not yet say which councils" in councils
+    assert 'href="/councils/birmingham-city-council">Birmingham City Council</a>' in councils
+    assert "of Birmingham City Council lies in this constituency" in councils
 
     # The chart has a table alternative and the page's data link.
     chart = _section(page, "chart-h")

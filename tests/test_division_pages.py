@@ -7,9 +7,6 @@ import io
 import re
 
 import pytest
-from sqlmodel import select
-
-from tracker.models import Person, Vote
 
 SNP = "/divisions/2023-11-15-snp-amendment-h-immediate-ceasefire"
 LABOUR_AMENDMENT = "/divisions/2023-11-15-labour-amendment-r-humanitarian-pauses"
@@ -27,16 +24,13 @@ def _section(page: str, heading_id: str) -> str:
     return page[start:end]
 
 
-@pytest.fixture
-def real_data(cli, shared_data):  # type: ignore[no-untyped-def]
-    result = cli("import", "all", "--data-dir", str(shared_data))
-    assert result.exit_code == 0, result.output
-    return shared_data
+PROSCRIPTION = "/divisions/2025-07-02-proscription-of-palestine-action"
+OFFICIAL_1666 = "https://votes.parliament.uk/votes/commons/division/1666"
 
 
 @pytest.mark.shared_data
-@pytest.mark.slow
-def test_snp_amendment_page_with_the_real_data(real_data, client, count_queries, session):
+@pytest.mark.imported
+def test_snp_amendment_page_with_the_whole_house(client, count_queries, session):
     with count_queries() as snp_queries:
         response = client.get(SNP)
     assert response.status_code == 200
@@ -53,82 +47,85 @@ def test_snp_amendment_page_with_the_real_data(real_data, client, count_queries,
     assert 'No:</strong> <span class="badge stance-opposed">Opposed a ceasefire' in means
 
     result = _section(page, "result-h")
-    assert "Rejected: 125 ayes" in result and "<dd>125</dd>" in result
-    assert 'href="https://labourlist.org/2023/11/parliament-ceasefire-vote-mps-labour-frontbench/"' in result
+    assert "<dd>125</dd>" in result and "<dd>293</dd>" in result
 
+    # The official count and the named list differ: both are shown, neither corrected.
     gaps = _section(page, "gaps-h")
-    assert "We hold 33 of the 125 ayes and none of the noes (their total is not recorded here)." in gaps
-    assert "A member not listed may have voted either way or not at all." in gaps
+    assert "We hold every member’s vote in this division, from the official record." in gaps
+    assert "The official record gives a count of 293 noes but names 294 members as noes." in gaps
+    assert "correct neither" in gaps
 
     by_party = _section(page, "party-h")
-    assert re.search(r'<a href="/parties/labour">Labour</a></td>\s*<td data-label="Aye" class="num">33</td>',
-                     by_party)
+    assert re.search(r'<a href="/parties/labour">Labour</a></td>\s*<td data-label="Whip">Abstain</td>\s*'
+                     r'<td data-label="Aye" class="num">56</td>', by_party)
+    assert "Labour whip: abstain." in by_party and "141 followed it, 56 voted against it." in by_party
+    assert "https://labourlist.org/2023/11/parliament-ceasefire-vote-mps-labour-frontbench/" in by_party
 
     votes = _section(page, "votes-h")
-    assert "Every vote we hold (33)" in votes
+    assert "Every member’s vote (650)" in votes
     tahir = re.search(r'<tr><td data-label="Member"><a href="/people/tahir-ali">Tahir Ali</a></td>(.*?)</tr>',
                       votes, re.S)
     assert tahir
     row = tahir.group(1)
-    assert '<a href="/parties/labour">Labour</a>' in row
-    assert 'href="/constituencies/birmingham-hall-green-2010">Birmingham, Hall Green</a>' in row
     assert '<td data-label="Vote">Aye</td>' in row
     assert 'class="badge stance-ceasefire">Calls for an immediate ceasefire' in row
-    assert f'<a href="{INDY100}" rel="nofollow noopener">indy100.com</a>' in row
+    assert f'href="{OFFICIAL_1666}"' in row and f'also reported by <a href="{INDY100}"' in row
 
-    # The CSV twin: documented columns, a source URL on every vote.
     rows = _csv(client.get(SNP + "?format=csv&table=votes"))
     assert list(rows[0]) == ["division", "person", "name", "party", "party_slug", "constituency", "position",
-                             "stance", "stance_label", "source", "source_url"]
-    assert len(rows) == 33 and all(r["source_url"] == INDY100 for r in rows)
-    assert {(r["position"], r["stance"]) for r in rows} == {("aye", "ceasefire")}
-    parties = _csv(client.get(SNP + "?format=csv&table=by_party"))
-    assert list(parties[0]) == ["division", "party", "party_slug", "aye", "no", "teller_aye", "teller_no",
-                                "no_vote_recorded", "total"]
-    assert [(r["party"], r["aye"], r["total"]) for r in parties] == [("Labour", "33", "33")]
-    about = _csv(client.get(SNP + "?format=csv&table=division"))[0]
-    assert about["aye_means"] == "ceasefire" and about["no_means"] == "opposed"
-    assert about["result_source_url"].startswith("https://labourlist.org/")
+                             "stance", "stance_label", "source", "source_url", "also_reported_by"]
+    assert len(rows) == 650 and all(r["source_url"] == OFFICIAL_1666 for r in rows)
+    assert sum(r["also_reported_by"] == INDY100 for r in rows) == 33
+    parties = {r["party_slug"]: r for r in _csv(client.get(SNP + "?format=csv&table=by_party"))}
+    labour = parties["labour"]
+    assert (labour["aye"], labour["no_vote_recorded"], labour["whip"]) == ("56", "141", "abstain")
+    assert (labour["followed_whip"], labour["defied_whip"]) == ("141", "56")
+    assert parties["conservative"]["whip"] == "" and parties["conservative"]["no"] == "288"
 
-    # A vote with no party recorded counts under the party of the seat held that day.
-    vote = session.exec(select(Vote).join(Person).where(Person.slug == "tahir-ali")).one()
-    vote.party_id = None
-    session.add(vote)
-    session.commit()
-    page = client.get(SNP).get_data(as_text=True)
-    assert re.search(r'<a href="/parties/labour">Labour</a></td>\s*<td data-label="Aye" class="num">33</td>',
-                     _section(page, "party-h"))
-    assert '<a href="/parties/labour">Labour</a>' in re.search(
-        r'href="/people/tahir-ali">Tahir Ali</a></td>(.*?)</tr>', page, re.S).group(1)
-
-    # A division with no votes held runs as many statements as one with 33.
-    with count_queries() as empty_queries:
+    with count_queries() as other_queries:
         other = client.get(LABOUR_AMENDMENT)
     assert other.status_code == 200
-    assert snp_queries() == empty_queries() <= 6
+    assert snp_queries() == other_queries() <= 8
 
 
 @pytest.mark.shared_data
-@pytest.mark.slow
-def test_a_no_that_says_nothing_is_said_plainly(real_data, client):
+@pytest.mark.imported
+def test_a_no_that_says_nothing_is_said_plainly(client):
     page = client.get(LABOUR_AMENDMENT).get_data(as_text=True)
     means = _section(page, "means-h")
     assert 'stance-pause">Backs humanitarian pauses only' in means
     assert "a no says nothing on its own about where the member stands" in means
-    gaps = _section(page, "gaps-h")
-    assert "We hold 0 of the 183 ayes and 0 of the 290 noes: 0 of the 473 votes cast." in gaps
-    assert "The per-member list of this division is not held here." in gaps
-    assert "We hold no member’s vote in this division yet." in page
+    assert "The official record gives" not in _section(page, "gaps-h")  # counts and lists agree
 
     index = client.get("/divisions").get_data(as_text=True)
     assert index.count("<h1") == 1
-    assert f'href="{SNP}"' in index and f'href="{LABOUR_AMENDMENT}"' in index
-    assert "We hold 33 of the 125 ayes" in index
+    assert all(f'href="{url}"' in index for url in (SNP, LABOUR_AMENDMENT, PROSCRIPTION))
+    assert "We hold every member’s vote (650)" in index
     listed = _csv(client.get("/divisions?format=csv"))
-    assert list(listed[0]) == ["division", "date", "title", "aye_means", "no_means", "aye_count", "no_count",
-                               "result", "ayes_held", "noes_held", "votes_held", "votes_complete"]
     snp = next(r for r in listed if r["division"] == SNP.rsplit("/", 1)[1])
-    assert (snp["ayes_held"], snp["aye_count"], snp["no_means"]) == ("33", "125", "opposed")
+    assert (snp["ayes_held"], snp["aye_count"], snp["no_count"], snp["votes_complete"]) == (
+        "125", "125", "293", "True")
+
+
+@pytest.mark.shared_data
+@pytest.mark.imported
+def test_a_second_topic_from_data_alone(client):
+    page = client.get(PROSCRIPTION).get_data(as_text=True)
+    means = _section(page, "means-h")
+    assert 'stance-backs_proscription">Backed proscribing Palestine Action' in means
+    assert 'stance-opposes_proscription">Opposed proscribing Palestine Action' in means
+    gaps = _section(page, "gaps-h")
+    assert "The official record gives a count of 385 ayes but names 382 members as ayes." in gaps
+    assert "6 members are named in both lobbies" in gaps
+    rows = _csv(client.get(PROSCRIPTION + "?format=csv&table=votes"))
+    both = [r for r in rows if r["position"] == "both"]
+    assert len(both) == 6 and all(r["stance"] == "" and r["party"] == "Liberal Democrat" for r in both)
+    about = _csv(client.get(PROSCRIPTION + "?format=csv&table=division"))[0]
+    assert about["topic"] == "palestine-action"
+    # The badge colours of every topic are served.
+    css = client.get("/assets/stances-palestine-action.css").get_data(as_text=True)
+    assert ".stance-backs_proscription{" in css
+    assert "/assets/stances-palestine-action.css" in page
 
 
 def test_unknown_division_slugs_are_404s(client):

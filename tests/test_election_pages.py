@@ -55,11 +55,13 @@ def test_general_election_page_with_the_real_data(cli, shared_data, client, coun
     assert page.count("<h1") == 1 and "<h1>2024 UK general election</h1>" in page
     assert "<strong>650</strong> seats contested" in page
     assert "<strong>4,515</strong> candidates" in page
-    assert f"<strong>{ayes_standing}</strong> with any recorded stance" in page
+    # The page's tally of stances adds up to every candidate, and every candidate who voted
+    # aye on the SNP amendment and stood again is among those with a recorded stance.
     tally = _tally(page)
-    assert tally == {SCALE.label("ceasefire"): ayes_standing, SCALE.label("humanitarian"): 0,
-                     SCALE.label("pause"): 0, SCALE.label("opposed"): 0,
-                     SCALE.label("unknown"): 4515 - ayes_standing}
+    assert sum(tally.values()) == 4515
+    stated_count = 4515 - tally[SCALE.label("unknown")]
+    assert f"<strong>{stated_count:,}</strong> with any recorded stance" in page
+    assert tally[SCALE.label("ceasefire")] >= ayes_standing
 
     # One row per constituency, linked, with the winner, the party and the winner's stance.
     assert "Constituencies (650)" in page
@@ -77,8 +79,8 @@ def test_general_election_page_with_the_real_data(cli, shared_data, client, coun
                                    "stance_source_url"]
     assert len(candidates) == 4515 and sum(r["elected"] == "True" for r in candidates) == 650
     stated = [r for r in candidates if r["stance"] != "unknown"]
-    assert len(stated) == ayes_standing
-    assert all(r["stance_source_url"].startswith("https://www.indy100.com/") for r in stated)
+    assert len(stated) >= ayes_standing
+    assert all(r["stance_source_url"].startswith("http") for r in stated)
     seats_csv = _csv(client.get(GE2024 + "?format=csv&table=constituencies"))
     assert len(seats_csv) == 650
     assert sum(int(r["candidates"]) for r in seats_csv) == 4515

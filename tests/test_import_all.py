@@ -57,11 +57,11 @@ def test_tahir_ali_calls_for_a_ceasefire_since_the_vote(cli, shared_data):
     assert current["since"] == "2023-11-15"
     [vote] = current["evidence"]
     assert vote["kind"] == "vote" and vote["vote_position"] == "aye"
-    assert vote["source_url"] == "https://www.indy100.com/politics/labour-mps-vote-for-ceasefire"
+    assert vote["source_url"] == "https://votes.parliament.uk/votes/commons/division/1666"
 
     text = cli("stance", "Tahir Ali").output
     assert "Current stance: ceasefire (Calls for an immediate ceasefire) since 15 Nov 2023" in text
-    assert "indy100.com" in text
+    assert "votes.parliament.uk" in text
 
 
 def test_oxford_councillor_shows_the_switch_from_labour(cli, shared_data):

@@ -120,7 +120,7 @@ def test_party_twins_and_index_with_the_real_data(real_data, client):
                for m in stated)
     tahir = [m for m in members if m["person"] == "tahir-ali"]
     assert {m["group"] for m in tahir} == {"current_mp", "mp_2019_parliament"}
-    assert tahir[0]["stance_source_url"] == "https://www.indy100.com/politics/labour-mps-vote-for-ceasefire"
+    assert tahir[0]["stance_source_url"] == "https://votes.parliament.uk/votes/commons/division/1666"
     assert len([m for m in members if m["group"] == "current_mp"]) == len(_labour_sitting_today(real_data))
 
     body = json.loads(client.get("/parties/labour?format=json").data)

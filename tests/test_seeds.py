@@ -12,7 +12,7 @@ from tracker.models import Evidence, Revision, Source
 def test_seed_loads_sourced_records_and_is_idempotent(cli, session):
     first = cli("seed")
     assert first.exit_code == 0, first.output
-    assert "0 added" not in first.output
+    assert ": 0 added" not in first.output
     second = cli("seed")
     assert "seeds: 0 added, 0 updated" in second.output
 

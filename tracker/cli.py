@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from tracker import create_app
 from tracker.db import get_engine, get_session
+from tracker.snapshot import snapshot_group
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
@@ -105,19 +106,13 @@ def import_all(data_dir: Path, as_json: bool) -> None:
     """Load every dataset of DATA_DIR in order, in one transaction."""
     import time
 
-    from tracker.importers import data_dir_importers
+    from tracker.importers.data_dir import load_data_dir
     from tracker.importers.runner import run_import
 
     started = time.perf_counter()
-
-    def everything(session, progress):  # type: ignore[no-untyped-def]
-        results = []
-        for module in data_dir_importers():
-            outcome = module.from_data_dir(session, data_dir, progress)
-            results.extend(outcome if isinstance(outcome, list) else [outcome])
-        return results
-
-    results = run_import(everything, as_json=as_json)
+    # The sequence lives in tracker/importers/data_dir.py: the snapshot loads through it too.
+    results = run_import(lambda session, progress: load_data_dir(session, data_dir, progress),
+                         as_json=as_json)
     if not as_json:
         added = sum(r.added for r in results)
         updated = sum(r.updated for r in results)
@@ -130,16 +125,20 @@ def import_all(data_dir: Path, as_json: bool) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--no-setup", is_flag=True, help="Skip migrating and seeding.")
+@click.option("--no-setup", is_flag=True,
+              help="Skip migrating and loading the snapshot and seeds.")
 @with_appcontext
 def serve(host: str, port: int, no_setup: bool) -> None:
-    """Migrate, seed an empty database, then serve the site."""
+    """Migrate; on an empty database load the public records snapshot and seeds; serve."""
     from waitress import serve as waitress_serve
 
     ctx = click.get_current_context()
     if not no_setup:
         ctx.invoke(db_upgrade, revision="head")
-        ctx.invoke(seed_command, if_empty=True)
+        from tracker.importers.snapshot import set_up_empty_database
+
+        if not set_up_empty_database():
+            click.echo("The database already holds data; snapshot and seeds not loaded.")
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     waitress_serve(current_app._get_current_object(), host=host, port=port,  # type: ignore[attr-defined]
                    threads=8, ident="tracker")
@@ -151,16 +150,19 @@ def serve(host: str, port: int, no_setup: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def stats(as_json: bool) -> None:
-    """Row counts per table."""
+    """Row counts per table, then coverage: who holds a recorded stance on each topic."""
+    from tracker.queries.coverage import coverage_lines, coverage_summary
     from tracker.queries.stats import table_counts
 
     counts = table_counts(get_session())
     if as_json:
-        click.echo(json.dumps(counts, indent=2))
+        click.echo(json.dumps({**counts, "coverage": coverage_summary(get_session())}, indent=2))
         return
     width = max(len(name) for name in counts)
     for name, count in counts.items():
         click.echo(f"{name.ljust(width)}  {count:>7}")
+    for line in coverage_lines(get_session()):
+        click.echo(line)
 
 
 @main.command("stance")
@@ -221,3 +223,4 @@ def aggregate_command(by: str, body_slug: str, first, last, topic: str, nonzero:
 
 
 _register_importers()
+main.add_command(snapshot_group)

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
 from tracker.importers.base import Slugs
-from tracker.models import Body, Division, Party, Source, Topic
+from tracker.models import WHIP_POSITIONS, Body, Division, Party, Source, Topic, Whip
 from tracker.revisions import Recorder
 from tracker.stance import load_topic
 
@@ -37,6 +37,11 @@ def party_definitions(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
 
 def division_definitions(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
     return list(_read_toml(Path(data_dir) / "divisions.toml")["divisions"])
+
+
+def whip_definitions(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
+    path = Path(data_dir) / "whips.toml"
+    return list(_read_toml(path).get("whips", [])) if path.is_file() else []
 
 
 def topic_slugs(data_dir: Path = DATA_DIR) -> list[str]:
@@ -200,7 +205,34 @@ def sync_reference(session: Session, recorder: Recorder, data_dir: Path = DATA_D
         }
         division = existing.get(definition["slug"])
         if division is None:
-            recorder.add(Division(slug=definition["slug"], **values))
+            existing[definition["slug"]] = recorder.add(Division(slug=definition["slug"], **values))
         else:
             recorder.update(division, values)
+    recorder.flush()
+    sync_whips(session, recorder, existing, sources, data_dir)
+
+
+def sync_whips(session: Session, recorder: Recorder, divisions: dict[str, Division],
+               sources: SourceBook, data_dir: Path) -> None:
+    """Each party's whip on a tracked division, from data/whips.toml."""
+    parties = {p.slug: p for p in session.exec(select(Party)).all()}
+    stored = {(w.division_id, w.party_id): w for w in session.exec(select(Whip)).all()}
+    for n, definition in enumerate(whip_definitions(data_dir), start=1):
+        where = f"data/whips.toml: whip #{n}"
+        division = divisions.get(definition.get("division", ""))
+        party = parties.get(definition.get("party", ""))
+        if division is None or party is None:
+            raise ValueError(f"{where}: unknown division {definition.get('division')!r} "
+                             f"or party {definition.get('party')!r}")
+        if definition.get("whip") not in WHIP_POSITIONS:
+            raise ValueError(f"{where}: whip must be one of {', '.join(WHIP_POSITIONS)}")
+        source = sources.get(url=definition["source_url"]) if definition.get("source_url") else None
+        recorder.flush()
+        values = {"whip": definition["whip"], "basis": " ".join(definition.get("basis", "").split()),
+                  "source_id": source.id if source else None}
+        whip = stored.get((division.id, party.id))  # type: ignore[arg-type]
+        if whip is None:
+            recorder.add(Whip(division_id=division.id, party_id=party.id, **values))  # type: ignore[arg-type]
+        else:
+            recorder.update(whip, values)
     recorder.flush()

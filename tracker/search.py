@@ -1,7 +1,12 @@
 """Search people, constituencies, councils and parties by name.
 
 ``search(session, text)`` is the one entry point. Matching runs in the database,
-on the index that migration 0002 keeps up to date with triggers (``search_fts``):
+on the index that migrations 0002 and 0004 keep up to date with triggers
+(``search_fts``). People are found by their display name and by every other
+name a source used for them (``person_name``, group ``name`` in the index):
+the candidates query maps such a row to its person, who is listed once, ranked
+by the better of the names matched, with ``also_known_as`` set when the match
+was on another name ("Naz Shah", also known as Naseem Shah).
 
 - SQLite: FTS5 with ``unicode61 remove_diacritics 2`` finds names containing
   every word typed, as words or prefixes, accents ignored ("chloe" finds
@@ -63,6 +68,7 @@ class PersonResult:
     role: str | None
     party: str | None
     stance: Interval
+    also_known_as: str | None = None  # the other name matched, when not the display name
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,8 @@ def search(session: Session, text: str, limit: int = 20, topic: str = "ceasefire
         candidates = _sqlite_candidates(session, words)
     ranked = _rerank(words, candidates)
     keys = {group: [key for key, _ in ranked[group][:limit]] for group in GROUPS}
-    return _load(session, query, keys, topic, today or date.today())
+    aliases = {key // 4: score[4] for key, score in ranked["person"][:limit] if score[4]}
+    return _load(session, query, keys, topic, today or date.today(), aliases)
 
 
 # Text -----------------------------------------------------------------------
@@ -125,6 +132,7 @@ class _Candidate:
     key: int
     group: str
     text: str
+    alias: str | None = None  # the other name matched (group "name" mapped to its person)
 
 
 def _top_per_group(inner: str) -> str:
@@ -132,6 +140,15 @@ def _top_per_group(inner: str) -> str:
     return (f"SELECT key, grp, text FROM (SELECT key, grp, text, row_number() OVER "
             f"(PARTITION BY grp ORDER BY score DESC, key) AS n FROM ({inner}) AS ranked) AS kept "
             f"WHERE n <= {CANDIDATES}")
+
+
+def _with_people(candidates: str) -> str:
+    """Map other names (group ``name``, key ``person_name.id * 4``) to their person's key
+    (``person.id * 4 + 1``, group ``person``), keeping the name matched as ``alias``."""
+    return ("SELECT CASE WHEN pn.id IS NULL THEN c.key ELSE pn.person_id * 4 + 1 END AS key, "
+            "CASE WHEN pn.id IS NULL THEN c.grp ELSE 'person' END AS grp, c.text, "
+            f"pn.name AS alias FROM ({candidates}) AS c "
+            "LEFT JOIN person_name AS pn ON c.grp = 'name' AND pn.id = c.key / 4")
 
 
 def _sqlite_candidates(session: Session, words: Sequence[str]) -> list[_Candidate]:
@@ -145,8 +162,9 @@ def _sqlite_candidates(session: Session, words: Sequence[str]) -> list[_Candidat
             "SELECT rowid AS key, grp, name AS text, -bm25(search_trigram_fts) AS score "
             "FROM search_trigram_fts WHERE search_trigram_fts MATCH :trigrams"))
         params["trigrams"] = " OR ".join(f'"{t}"' for t in trigrams)
-    rows = session.connection().execute(sa.text(" UNION ALL ".join(parts)), params).all()
-    return [_Candidate(int(key), grp, text) for key, grp, text in rows]
+    rows = session.connection().execute(sa.text(_with_people(" UNION ALL ".join(parts))),
+                                        params).all()
+    return [_Candidate(int(key), grp, text, alias) for key, grp, text, alias in rows]
 
 
 def _postgresql_candidates(session: Session, words: Sequence[str]) -> list[_Candidate]:
@@ -164,8 +182,8 @@ def _postgresql_candidates(session: Session, words: Sequence[str]) -> list[_Cand
             f"{' + '.join(f'word_similarity(:{n}, document)' for n in names)} AS score "
             f"FROM search_fts WHERE {' OR '.join(f':{n} <% document' for n in names)}"))
         params.update(zip(names, long_words, strict=True))
-    rows = connection.execute(sa.text(" UNION ALL ".join(parts)), params).all()
-    return [_Candidate(int(key), grp, text) for key, grp, text in rows]
+    rows = connection.execute(sa.text(_with_people(" UNION ALL ".join(parts))), params).all()
+    return [_Candidate(int(key), grp, text, alias) for key, grp, text, alias in rows]
 
 
 def _has_trigrams(connection: sa.Connection) -> bool:
@@ -213,13 +231,18 @@ def _score(words: Sequence[str], text: str) -> tuple[int, float] | None:
 
 def _rerank(words: Sequence[str], candidates: Iterable[_Candidate]) -> dict[str, list[tuple[int, Any]]]:
     """Matches per group, best first. Close spellings count only when nothing,
-    in any group, has every word typed ("oxford" finds Oxford, not Mike Ford)."""
+    in any group, has every word typed ("oxford" finds Oxford, not Mike Ford).
+    A person matched by several names keeps the best match (the display name on a tie);
+    the last item of a score is the other name it was on ("" for the display name)."""
     scored: dict[str, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     for c in candidates:
         score = _score(words, c.text)
         if score is not None and c.group in GROUPS:
             # Shorter names first among equals: fewer words that were not asked for.
-            scored[c.group][c.key] = (-score[0], -score[1], len(c.text), c.text)
+            entry = (-score[0], -score[1], len(c.text), c.text, c.alias or "")
+            held = scored[c.group].get(c.key)
+            if held is None or (entry[0], entry[1], bool(entry[4])) < (held[0], held[1], bool(held[4])):
+                scored[c.group][c.key] = entry
     if any(s[0] <= -2 for group in scored.values() for s in group.values()):
         scored = defaultdict(dict, {g: {k: s for k, s in group.items() if s[0] <= -2}
                                     for g, group in scored.items()})
@@ -239,7 +262,7 @@ def _in_order(rows: Iterable[Any], ids: Sequence[int]) -> list[Any]:
 
 
 def _load(session: Session, query: str, keys: dict[str, list[int]], topic: str,
-          today: date) -> SearchResults:
+          today: date, aliases: dict[int, str] | None = None) -> SearchResults:
     person_ids = _ids(keys["person"])
     area_ids = _ids(keys["constituency"] + keys["council"])
     party_ids = _ids(keys["party"])
@@ -253,11 +276,20 @@ def _load(session: Session, query: str, keys: dict[str, list[int]], topic: str,
     # Today's boundaries first; a stable sort keeps the match order within each set.
     constituencies.sort(key=lambda a: a.boundary_set != "2024")
     return SearchResults(
-        query=query, people=_people(session, people, topic, today), constituencies=constituencies,
+        query=query, people=_people(session, people, topic, today, aliases or {}),
+        constituencies=constituencies,
         councils=[a for a in areas if a.kind == "council"], parties=parties)
 
 
-def _people(session: Session, people: list[Person], topic: str, today: date) -> list[PersonResult]:
+def _also_known_as(person: Person, alias: str | None) -> str | None:
+    """The other name matched, unless it is the display name in other words ("Shah, Naz")."""
+    if not alias or sorted(_fold_words(alias)) == sorted(_fold_words(person.name)):
+        return None
+    return alias
+
+
+def _people(session: Session, people: list[Person], topic: str, today: date,
+            aliases: dict[int, str]) -> list[PersonResult]:
     if not people:
         return []
     ids = [p.id for p in people]
@@ -266,7 +298,8 @@ def _people(session: Session, people: list[Person], topic: str, today: date) -> 
     parties = _current_parties(session, ids, today)  # type: ignore[arg-type]
     return [PersonResult(person=p, role=roles.get(p.id, (None, None))[0],  # type: ignore[arg-type]
                          party=parties.get(p.id) or roles.get(p.id, (None, None))[1],  # type: ignore[arg-type]
-                         stance=timelines[p.id].current)  # type: ignore[index]
+                         stance=timelines[p.id].current,  # type: ignore[index]
+                         also_known_as=_also_known_as(p, aliases.get(p.id)))  # type: ignore[arg-type]
             for p in people]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from tracker.importers.base import ImportFileError, ImportResult, slugify
+from tracker.importers.council_index import CouncilIndex
 from tracker.importers.people import PersonIndex
 from tracker.models import (
     Affiliation,
@@ -24,6 +25,7 @@ from tracker.models import (
     Source,
     Topic,
 )
+from tracker.names import record_names
 from tracker.reference import PartyResolver, SourceBook, ensure_body, sync_reference
 from tracker.revisions import Recorder
 from tracker.stance import load_topic
@@ -64,6 +66,7 @@ class SeedLoader:
         self.articles: dict[str, Source] = {}
         self.person_by_slug: dict[str, Person] = {}
         self.topics = {t.slug: t for t in session.exec(select(Topic)).all()}
+        self.councils: CouncilIndex | None = None
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -101,13 +104,10 @@ class SeedLoader:
             valid_to=NEW_BOUNDARIES if old else None))
 
     def _council(self, name: str) -> tuple[Area, Body]:
-        slug = slugify(name)
-        area = self.session.exec(select(Area).where(Area.slug == slug)).first()
-        if area is None:
-            area = self.recorder.add(Area(slug=slug, name=name, kind="council"))
-            self.recorder.flush()
-        body = ensure_body(self.session, self.recorder, slug=slug, name=name, kind="council",
-                           area_id=area.id)
+        """The council of this name or alternative name (the register's, if loaded), else a new one."""
+        if self.councils is None:
+            self.councils = CouncilIndex(self.session, self.recorder)
+        area, body = self.councils.ensure(name)
         self.recorder.flush()
         return area, body
 
@@ -140,6 +140,8 @@ class SeedLoader:
             for affiliation in item.get("parties", []):
                 self._load_affiliation(person, affiliation, source)
         self.recorder.flush()
+        record_names(self.session, self.recorder, "seeds", ((self.person_by_slug[i["slug"]], i["name"], None,
+                     source.id) for i in _read(self.seeds_dir, "people").get("people", [])))
 
     def _seat_key(self, seat: dict[str, Any], person_slug: str) -> str | None:
         if seat.get("body") == "house-of-commons":

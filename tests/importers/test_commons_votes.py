@@ -117,23 +117,13 @@ def test_imports_every_vote_over_http(mps, serve, cli, session: Session) -> None
     assert "1 member(s) were not known before" in result.output
 
 
-def test_from_file_attaches_to_a_tracked_division(mps, cli, session: Session) -> None:
+def test_a_record_of_another_division_is_not_attached_to_a_tracked_one(mps, cli, session: Session) -> None:
+    # data/divisions.toml links the SNP amendment to Commons division 1666.
     result = cli("import", "commons-votes", "--from-file", str(FIXTURE), "--tracked", TRACKED)
-    assert result.exit_code == 0, result.output
-    tracked = session.exec(select(Division).where(Division.slug == TRACKED)).one()
-    assert tracked.commons_division_id == DIVISION_ID and tracked.votes_complete is True
-    assert tracked.aye_means == "ceasefire"  # the tracked meaning is kept
-    assert len(votes_by_member(session, tracked)) == 14
-    assert count(session, Division) == 2  # only the two divisions of data/divisions.toml
-    # data/divisions.toml's curated count stands; the missing one is filled in.
-    assert (tracked.aye_count, tracked.no_count) == (125, 4)
-    assert "gives aye_count 5, data/divisions.toml says 125; kept 125" in result.output
-
-    before = table_counts(session)
-    again = cli("import", "commons-votes", "--from-file", str(FIXTURE), "--tracked", TRACKED)
-    assert again.exit_code == 0, again.output
-    assert "0 added, 0 updated" in again.output
-    assert table_counts(session) == before
+    assert result.exit_code == 1
+    assert f"'{TRACKED}' is linked to Commons division 1666, not {DIVISION_ID}" in result.output
+    assert "Nothing was imported." in result.output
+    assert count(session, Vote) == 0
 
 
 def test_second_run_changes_nothing(mps, serve, cli, session: Session) -> None:
@@ -180,11 +170,11 @@ def test_bad_item_names_its_json_path(cli, session: Session, tmp_path: Path) -> 
 
 def test_tracked_division_on_another_day_is_refused(mps, cli, session: Session,
                                                     tmp_path: Path) -> None:
-    doc = fixture_json() | {"Date": "2024-02-21T19:00:00"}
+    doc = fixture_json() | {"Date": "2024-02-21T19:00:00", "DivisionId": 1666}
     path = tmp_path / "division.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = cli("import", "commons-votes", "--from-file", str(path), "--tracked", TRACKED)
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert "was on 2024-02-21" in result.output and "check the id" in result.output
     assert count(session, Vote) == 0
 

@@ -58,7 +58,7 @@ def test_needs_constituencies_first(cli, session, shared_data):
 
 
 def test_people_and_memberships(imported, session):
-    assert "mps: 3534 added, 0 updated" in imported
+    assert "mps: 4562 added, 0 updated" in imported  # 3534 rows and 1028 TheyWorkForYou names
     counts = row_counts(session)
     assert counts["person"] == 1028  # distinct parliament ids over the four files
     assert counts["membership"] == 1402  # 705 + 697 rows; the other two files repeat them

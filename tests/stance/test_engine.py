@@ -14,6 +14,7 @@ from tracker.stance import (
     Scale,
     Timeline,
     build_timeline,
+    end_of,
     expected_vote,
     format_day,
     load_topic,
@@ -559,3 +560,169 @@ def test_same_day_statements_pick_the_strongest_for_contradictions(scale: Scale)
 def test_format_day() -> None:
     assert format_day(D(2023, 11, 1)) == "1 Nov 2023"
     assert format_day(D(2024, 2, 21)) == "21 Feb 2024"
+
+
+# --- early day motions: "signed on or after", and withdrawn signatures ------------------------
+
+TABLED = D(2024, 7, 17)
+WITHDRAWN = D(2025, 3, 13)
+
+
+def signed(id: str, tabled: date, stance: str = "ceasefire", ends: date | None = None) -> EvidenceItem:
+    """An EDM signature: dated by the tabling date, made on or after it."""
+    return EvidenceItem(id=id, date=tabled, kind="edm", stance=stance, summary=f"EDM {id}",
+                        date_is_earliest=True, ends=ends,
+                        end_summary=f"Withdrew the signature on EDM {id}" if ends else "")
+
+
+def test_edm_signature_counts_from_the_tabling_date(scale: Scale) -> None:
+    edm = signed("edm:1", D(2023, 10, 17))
+    timeline = build_timeline([edm], scale)
+    assert timeline.stance_on(D(2023, 10, 16)) == "unknown"
+    assert timeline.stance_on(D(2023, 10, 17)) == "ceasefire"
+    assert timeline.current.start == D(2023, 10, 17) and timeline.current.evidence == (edm,)
+    assert timeline.current.opened_by_end is False
+
+
+def test_withdrawn_signature_ends_its_stance_in_an_interval_of_its_own(scale: Scale) -> None:
+    edm = signed("edm:1", TABLED, ends=WITHDRAWN)
+    timeline = build_timeline([edm], scale)
+    assert [(i.start, i.end, i.stance) for i in timeline.intervals] == [
+        (None, TABLED, "unknown"), (TABLED, WITHDRAWN, "ceasefire"), (WITHDRAWN, None, "unknown")]
+    assert timeline.stance_on(D(2025, 3, 12)) == "ceasefire"
+    assert timeline.stance_on(WITHDRAWN) == "unknown"
+    last = timeline.current
+    assert last.opened_by_end is True
+    assert last.evidence == (end_of(edm),)
+    assert (last.evidence[0].id, last.evidence[0].date, last.evidence[0].stance) == (
+        "edm:1:end", WITHDRAWN, None)
+    assert last.evidence[0].summary == "Withdrew the signature on EDM edm:1"
+    assert timeline.shifts == ()  # back to no recorded position is not a shift
+
+
+def test_after_a_withdrawal_the_remaining_evidence_decides(scale: Scale) -> None:
+    earlier = said("e:1", D(2023, 10, 1), "humanitarian")
+    edm = signed("edm:1", TABLED, ends=WITHDRAWN)
+    timeline = build_timeline([edm, earlier], scale)
+    assert [(i.start, i.stance, i.opened_by_end) for i in timeline.intervals[1:]] == [
+        (D(2023, 10, 1), "humanitarian", False), (TABLED, "ceasefire", False),
+        (WITHDRAWN, "humanitarian", True)]
+    assert [(s.date, s.from_stance, s.to_stance) for s in timeline.shifts] == [
+        (TABLED, "humanitarian", "ceasefire"), (WITHDRAWN, "ceasefire", "humanitarian")]
+    assert timeline.shifts[1].evidence == (end_of(edm),)
+
+
+def test_a_withdrawal_is_as_if_the_signature_never_was_on_its_own_day(scale: Scale) -> None:
+    # On the tabling day the signature (edm, 3) outranks a statement (2); once it is
+    # withdrawn, that day's statement is what remains.
+    statement = said("e:1", TABLED, "opposed")
+    edm = signed("edm:1", TABLED, ends=WITHDRAWN)
+    timeline = build_timeline([statement, edm], scale)
+    assert timeline.stance_on(TABLED) == "ceasefire"
+    assert timeline.stance_on(WITHDRAWN) == "opposed"
+    assert timeline.current.opened_by_end and timeline.current.evidence == (end_of(edm),)
+
+
+def test_withdrawing_a_superseded_signature_changes_nothing(scale: Scale) -> None:
+    edm = signed("edm:1", TABLED, ends=WITHDRAWN)
+    later = vote("v:1", D(2024, 9, 1), "no")
+    timeline = build_timeline([edm, later], scale)
+    assert [(i.start, i.stance) for i in timeline.intervals[1:]] == [
+        (TABLED, "ceasefire"), (D(2024, 9, 1), "opposed")]
+    assert timeline.current.evidence == (later,)
+
+
+def test_withdrawing_one_of_two_agreeing_signatures_keeps_the_stance(scale: Scale) -> None:
+    kept = signed("edm:1", TABLED)
+    dropped = signed("edm:2", TABLED, ends=WITHDRAWN)
+    timeline = build_timeline([kept, dropped], scale)
+    assert [(i.start, i.stance, i.opened_by_end) for i in timeline.intervals[1:]] == [
+        (TABLED, "ceasefire", False), (WITHDRAWN, "ceasefire", True)]
+    assert timeline.current.evidence == (end_of(dropped),)
+    assert timeline.shifts == ()
+
+
+def test_evidence_after_a_withdrawal_carries_on_as_usual(scale: Scale) -> None:
+    edm = signed("edm:1", TABLED, ends=WITHDRAWN)
+    pledge = said("p:1", D(2025, 5, 1), "ceasefire", kind="pledge")
+    timeline = build_timeline([edm, pledge], scale)
+    assert [(i.start, i.stance) for i in timeline.intervals[1:]] == [
+        (TABLED, "ceasefire"), (WITHDRAWN, "unknown"), (D(2025, 5, 1), "ceasefire")]
+    assert timeline.current.evidence == (pledge,)
+
+
+def test_an_end_before_the_date_is_refused(scale: Scale) -> None:
+    with pytest.raises(ValueError, match="edm:1: ends on 2024-07-16, before its date"):
+        build_timeline([signed("edm:1", TABLED, ends=D(2024, 7, 16))], scale)
+    with pytest.raises(ValueError, match="does not end"):
+        end_of(signed("edm:1", TABLED))
+
+
+def test_a_signature_dated_on_or_after_never_makes_a_contradiction(scale: Scale) -> None:
+    # Signed a ceasefire motion tabled before the vote, voted no: the signature may
+    # have come after the vote, so no "said one thing, then did another".
+    edm = signed("edm:1", D(2023, 10, 17))
+    timeline = build_timeline([edm, vote("v:1", D(2023, 11, 15), "no")], scale)
+    assert timeline.contradictions == ()
+
+
+def test_a_contradiction_stands_when_every_undated_signature_agrees(scale: Scale) -> None:
+    statement = said("e:1", D(2023, 10, 1), "ceasefire")
+    edm = signed("edm:1", D(2023, 10, 17))
+    timeline = build_timeline([statement, edm, vote("v:1", D(2023, 11, 15), "no")], scale)
+    assert [(c.kind, c.said) for c in timeline.contradictions] == [("voted_against", statement)]
+
+
+def test_a_contradiction_is_not_claimed_when_a_signature_may_have_come_between(scale: Scale) -> None:
+    # Said "opposed", then signed a ceasefire motion (on or after 17 Oct), then voted
+    # for a ceasefire: if the signature came first, the vote followed it.
+    statement = said("e:1", D(2023, 10, 1), "opposed")
+    edm = signed("edm:1", D(2023, 10, 17))
+    timeline = build_timeline([statement, edm, vote("v:1", D(2023, 11, 15), "aye")], scale)
+    assert timeline.contradictions == ()
+
+
+def test_evidence_that_has_ended_is_not_held_against_a_later_vote(scale: Scale) -> None:
+    pledge = EvidenceItem(id="p:1", date=D(2023, 10, 1), kind="pledge", stance="ceasefire",
+                          ends=D(2023, 11, 1))
+    timeline = build_timeline([pledge, vote("v:1", D(2023, 11, 15), "no")], scale)
+    assert timeline.contradictions == ()
+
+
+def test_withdrawals_do_not_depend_on_input_order(scale: Scale) -> None:
+    evidence = [
+        said("e:1", D(2023, 10, 1), "humanitarian"),
+        signed("edm:1", D(2023, 10, 17)),
+        signed("edm:2", TABLED, ends=WITHDRAWN),
+        signed("edm:3", TABLED, ends=D(2025, 1, 1)),
+        vote("v:1", D(2023, 11, 15), "aye"),
+        said("e:2", D(2025, 6, 1), "pause", kind="report"),
+    ]
+    expected = build_timeline(evidence, scale)
+    rng = random.Random(99)
+    for _ in range(20):
+        shuffled = evidence[:]
+        rng.shuffle(shuffled)
+        assert build_timeline(shuffled, scale) == expected
+    # edm:3 ends first (edm:2 still decides: same stance, an interval of its own), then edm:2
+    # ends and the vote of 15 Nov 2023 decides again, until the report.
+    assert [(i.start, i.stance, i.opened_by_end) for i in expected.intervals[1:]] == [
+        (D(2023, 10, 1), "humanitarian", False), (D(2023, 10, 17), "ceasefire", False),
+        (D(2023, 11, 15), "ceasefire", False), (D(2025, 1, 1), "ceasefire", True),
+        (WITHDRAWN, "ceasefire", True),
+        (D(2025, 6, 1), "pause", False)]
+
+
+def test_a_dated_fact_anchors_a_stance_first_known_only_on_or_after(scale: Scale) -> None:
+    # Signed a ceasefire motion (on or after 17 Oct 2023), then voted for a ceasefire:
+    # the stance reads "ceasefire" from 17 Oct, and from 15 Nov rests on the vote.
+    first = signed("edm:1", D(2023, 10, 17))
+    again = signed("edm:2", D(2023, 11, 7))
+    aye = vote("v:1", D(2023, 11, 15), "aye")
+    later = signed("edm:3", TABLED)
+    timeline = build_timeline([first, again, aye, later], scale)
+    assert [(i.start, i.stance, i.evidence) for i in timeline.intervals[1:]] == [
+        (D(2023, 10, 17), "ceasefire", (first,)), (D(2023, 11, 15), "ceasefire", (aye,))]
+    assert timeline.intervals[1].supporting == (first, again)
+    assert timeline.current.supporting == (aye, later)  # a later signature does not re-open it
+    assert timeline.shifts == ()

@@ -6,11 +6,23 @@ a Vote, so the division is marked ``votes_complete``. With ``--tracked SLUG``
 the record is attached to a division of ``data/divisions.toml``; otherwise an
 untracked division is made (no topic, so it counts for no stance).
 ``--search-date`` lists a day's divisions so a user can pick an id.
+
+A member named in both the aye and the no lists voted in both lobbies (a
+recognised way to abstain): the vote is stored once, as "both", which says
+nothing on its own. Any other repeat is an error in the record. Each vote keeps
+every source that reported it (``vote_source``): the official record is its
+main source, and a press list loaded before or after stays as a second one.
+
+In ``tracker import all`` every ``divisions/commonsvotes_division_*.json`` of
+the data folder is loaded; one whose DivisionId is a tracked division's
+``commons_division_id`` (data/divisions.toml) is attached to it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,16 +46,23 @@ from tracker.importers.base import (
 from tracker.importers.http import JsonNode, SourceNotFound, app_client, fetch_json, read_json_file
 from tracker.importers.people import PersonIndex, list_name, strip_honorifics
 from tracker.importers.runner import run_import
+from tracker.importers.vote_sources import VoteSources
 from tracker.models import Division, Person, Vote
+from tracker.names import record_division_names
 from tracker.reference import PartyResolver, SourceBook, ensure_commons
 from tracker.revisions import Recorder
 
 DEFAULT_BASE_URL = "https://commonsvotes-api.parliament.uk"
 SEARCH_PATH = "/data/divisions.json/search"
 SEARCH_PAGE = 25
+ALL_ORDER = 35
+SHARED_FILES = "divisions/commonsvotes_division_*.json"
 # The PublishedDivision lists, and the vote position each one records.
 GROUPS = (("Ayes", "aye"), ("Noes", "no"), ("AyeTellers", "teller_aye"),
           ("NoTellers", "teller_no"), ("NoVoteRecorded", "no_vote_recorded"))
+# Positions that together mean "voted in both lobbies".
+_AYE_SIDE = frozenset({"aye", "teller_aye"})
+_NO_SIDE = frozenset({"no", "teller_no"})
 
 
 @dataclass(frozen=True)
@@ -73,21 +92,24 @@ class PublishedDivision:
 
 
 def parse_division(node: JsonNode, *, with_votes: bool = True) -> PublishedDivision:
-    votes: list[RecordedVote] = []
-    seen: dict[int, str] = {}
+    votes: dict[int, RecordedVote] = {}
     for key, position in GROUPS if with_votes else ():
         for item in node.items(key):
             vote = _recorded_vote(item, position)
-            if vote.member_id in seen:
+            earlier = votes.get(vote.member_id)
+            if earlier is None:
+                votes[vote.member_id] = vote
+            elif {earlier.position, position} & _AYE_SIDE and {earlier.position, position} & _NO_SIDE:
+                votes[vote.member_id] = replace(earlier, position="both",
+                                                path=f"{earlier.path} and {item.path}")
+            else:
                 raise item.error(f"lists member {vote.member_id} again "
-                                 f"(already at {seen[vote.member_id]})")
-            seen[vote.member_id] = item.path
-            votes.append(vote)
+                                 f"(already at {earlier.path})")
     return PublishedDivision(
         division_id=node.integer("DivisionId") or 0, day=node.day("Date") or date.min,
         number=node.integer("Number", required=False), title=node.text("Title") or "",
         aye_count=node.integer("AyeCount", required=False),
-        no_count=node.integer("NoCount", required=False), votes=tuple(votes))
+        no_count=node.integer("NoCount", required=False), votes=tuple(votes.values()))
 
 
 def _recorded_vote(item: JsonNode, position: str) -> RecordedVote:
@@ -139,19 +161,34 @@ def import_division(session: Session, node: JsonNode, *, expected_id: int | None
     parties = PartyResolver(session, recorder, data_dir)
     voters = [_voter(people, v, node.source) for v in published.votes]
     new_people = sum(1 for p in voters if p.id is None)
+    record_division_names(session, recorder, voters, published.votes, published.day, source.id)  # names
     recorder.flush()
 
     existing = {v.person_id: v for v in
                 session.exec(select(Vote).where(Vote.division_id == division.id)).all()}
+    links = VoteSources(session, recorder, division.id)  # type: ignore[arg-type]
+    written: list[tuple[Vote, int | None]] = []
+    party_of = {vote.member_id: resolve_party(parties, vote.party, vote.party_abbreviation)
+                if vote.party else None for vote in published.votes}
+    recorder.flush()  # a party first named here needs its id before the votes do
     for person, vote in zip(voters, published.votes, strict=True):
-        party = resolve_party(parties, vote.party, vote.party_abbreviation) if vote.party else None
+        party = party_of[vote.member_id]
         values = {"position": vote.position, "party_id": party.id if party else None,
                   "source_id": source.id}
         stored = existing.pop(person.id, None)  # type: ignore[arg-type]
         if stored is None:
-            recorder.add(Vote(division_id=division.id, person_id=person.id, **values))  # type: ignore[arg-type]
+            written.append((recorder.add(Vote(division_id=division.id, person_id=person.id,  # type: ignore[arg-type]
+                                              **values)), None))
         else:
+            earlier_source = stored.source_id
             recorder.update(stored, values)
+            written.append((stored, earlier_source))
+    recorder.flush()
+    for stored, earlier_source in written:
+        # The official record becomes the main source; an earlier one (a press list) stays.
+        links.ensure(stored.id, source.id)  # type: ignore[arg-type]
+        if earlier_source is not None:
+            links.ensure(stored.id, earlier_source)  # type: ignore[arg-type]
     recorder.flush()
     notes.extend(_count_notes(published))
     if new_people:
@@ -245,14 +282,33 @@ def _voter(people: PersonIndex, vote: RecordedVote, source: str) -> Person:
                          parliament_id=vote.member_id, source=source)
 
 
+def listed_counts(positions: Iterable[str]) -> dict[str, int]:
+    """Members named as ayes and as noes (tellers apart, as in the official counts).
+
+    A member in both lobbies is named on both lists, so counts towards each.
+    """
+    counts = Counter(positions)
+    return {"aye": counts["aye"] + counts["both"], "no": counts["no"] + counts["both"]}
+
+
 def _count_notes(published: PublishedDivision) -> list[str]:
-    listed = {p: sum(1 for v in published.votes if v.position == p) for p in ("aye", "no")}
+    listed = listed_counts(v.position for v in published.votes)
     notes = []
     for position, count in (("aye", published.aye_count), ("no", published.no_count)):
         if count is not None and listed[position] != count:
-            notes.append(f"the record lists {listed[position]} {position} voters "
+            notes.append(f"the record names {listed[position]} members as {'ayes' if position == 'aye' else 'noes'} "
                          f"but gives a count of {count}")
+    both = sum(1 for v in published.votes if v.position == "both")
+    if both:
+        notes.append(f"{both} member(s) are named in both lobbies; stored as 'both'")
     return notes
+
+
+def from_data_dir(session: Session, data_dir: Path, _progress: Progress) -> list[ImportResult]:
+    """Every saved division of the data folder, each attached to its tracked division if any."""
+    paths = sorted(Path(data_dir).glob(SHARED_FILES))
+    project = project_data_dir()
+    return [import_division(session, read_json_file(path), data_dir=project) for path in paths]
 
 
 def print_search(client: httpx.Client, day: date) -> None:

@@ -38,6 +38,7 @@ from tracker.importers.base import (
     slugify,
     sync_reference_quietly,
 )
+from tracker.importers.council_index import AmbiguousCouncilName, CouncilIndex
 from tracker.importers.people import sort_name_for
 from tracker.importers.runner import run_import
 from tracker.models import (
@@ -52,6 +53,7 @@ from tracker.models import (
     Topic,
     utcnow,
 )
+from tracker.names import record_names
 from tracker.reference import PartyResolver, SourceBook
 from tracker.revisions import Recorder
 
@@ -200,10 +202,6 @@ class _Existing:
         ids = set(person_of.values())
         people = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(ids))).all()}  # type: ignore[union-attr]
         self.people = {k: people[pid] for k, pid in person_of.items() if pid in people}
-        self.areas = {a.name.casefold(): a for a in session.exec(
-            select(Area).where(Area.kind == "council")).all()}
-        self.bodies = {b.name.casefold(): b for b in session.exec(
-            select(Body).where(Body.kind == "council")).all()}
 
     def affiliation(self, person: Person, party: Party, source_id: int | None) -> Affiliation | None:
         same_party = [a for a in self.affiliations.get(person.id or 0, []) if a.party_id == party.id]
@@ -219,6 +217,7 @@ class CouncillorImport:
         self.parties = PartyResolver(session, self.recorder, data_dir)
         self.sources = SourceBook(session, self.recorder)
         self.existing = _Existing(session)
+        self.councils = CouncilIndex(session, self.recorder)  # by name or alternative name
         self.notes: list[str] = []
         topic = session.exec(select(Topic).where(Topic.slug == TOPIC)).first()
         if topic is None:
@@ -231,6 +230,8 @@ class CouncillorImport:
         councils = self._councils(councillors)
         sources = {c.key: self._source(c) for c in councillors}
         self.recorder.flush()
+        record_names(self.session, self.recorder, "councillors",  # the names the reports use
+                     ((people[c.key], c.name, c.left_on, sources[c.key].id) for c in councillors))
         for c in councillors:
             person, source = people[c.key], sources[c.key]
             self._note(c)
@@ -255,26 +256,14 @@ class CouncillorImport:
         return people
 
     def _councils(self, councillors: list[Councillor]) -> dict[str, tuple[Area, Body]]:
-        named = {c.council.slug: c.council for c in councillors if c.council}
-        area_slugs, body_slugs = Slugs(self.session, Area), Slugs(self.session, Body)
-        areas = {}
-        for slug, council in named.items():
-            area = self.existing.areas.get(council.name.casefold())
-            if area is None:
-                area = self.recorder.add(Area(slug=area_slugs.claim(slug), name=council.name,
-                                              kind="council"))
-            areas[slug] = area
-        self.recorder.flush()
-        councils = {}
-        for slug, council in named.items():
-            area = areas[slug]
-            body = self.existing.bodies.get(council.name.casefold())
-            if body is None:
-                body = self.recorder.add(Body(slug=body_slugs.claim(slug), name=council.name,
-                                              kind="council", area_id=area.id))
-            else:
-                self.recorder.update(body, {"area_id": area.id})
-            councils[slug] = (area, body)
+        """Each named council: the register's (by name or alternative name), else a new one."""
+        councils: dict[str, tuple[Area, Body]] = {}
+        for c in councillors:
+            if c.council and c.council.slug not in councils:
+                try:
+                    councils[c.council.slug] = self.councils.ensure(c.council.name)
+                except AmbiguousCouncilName as exc:
+                    raise c.row.error("council", str(exc)) from None
         return councils
 
     def _source(self, c: Councillor) -> Source:

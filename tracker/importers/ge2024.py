@@ -45,6 +45,7 @@ from tracker.importers.constituencies import (
 from tracker.importers.people import PersonIndex, sort_name_for
 from tracker.importers.runner import run_import
 from tracker.models import Area, Candidacy, Election, Party, Person, Source
+from tracker.names import record_ge2024_names
 from tracker.reference import PartyResolver, SourceBook, ensure_commons
 from tracker.revisions import Recorder
 
@@ -386,6 +387,7 @@ def write_candidacies(session: Session, recorder: Recorder, candidates: list[Can
         persons.append(_person(people, recorder, cand, file))
         advance(1)
     recorder.flush()
+    record_ge2024_names(session, recorder, candidates, persons, ELECTION["election_date"], source.id)
     existing = {(c.area_id, c.person_id): c for c in session.exec(
         select(Candidacy).where(Candidacy.election_id == election.id)).all()}
     for cand, person in zip(candidates, persons, strict=True):

@@ -3,7 +3,8 @@
 Pages through ``GET /api/Members/Search?House=1&IsCurrentMember=true``. People
 are matched by ``parliament_id`` (the Members API id, the same as the Commons
 Votes ``MemberId``); known people only get missing details filled in, never a
-new name. A Commons seat is added only for someone with no open one, so this
+new name from here (their spellings are recorded, and the display name follows the
+latest official one: tracker/names.py). A Commons seat is added only for someone with no open one, so this
 importer never fights the MP files loaded by the ``mps`` importer.
 """
 
@@ -31,6 +32,7 @@ from tracker.importers.http import JsonNode, app_client, fetch_json, read_json_f
 from tracker.importers.people import PersonIndex, list_name, strip_honorifics
 from tracker.importers.runner import run_import
 from tracker.models import Area, Membership, Party, Person
+from tracker.names import record_member_names
 from tracker.reference import PartyResolver, SourceBook, ensure_commons
 from tracker.revisions import Recorder
 
@@ -135,7 +137,7 @@ def constituencies_2024(session: Session) -> dict[str, Area]:
 
 
 def import_members(session: Session, items: list[JsonNode], *, source: str, house: int = 1,
-                   data_dir: Path = DATA_DIR) -> ImportResult:
+                   data_dir: Path = DATA_DIR, fetched_on: date | None = None) -> ImportResult:
     recorder = Recorder(session, actor="import:members-api", source=source)
     members, notes = unique_members([parse_member(item) for item in items])
     people = PersonIndex(session, recorder)
@@ -163,6 +165,7 @@ def import_members(session: Session, items: list[JsonNode], *, source: str, hous
         else:
             to_seat.append((person, member, party))
     recorder.flush()
+    record_member_names(session, recorder, people, [m for m in members if m.house == house], fetched_on)
 
     seats = []
     for person, member, party in to_seat:
@@ -219,6 +222,7 @@ def command(from_file: Path | None, base_url: str, house: int) -> None:
                 items = fetch_members(client, house=house, progress=progress("Members", 650))
             source = f"{base_url.rstrip('/')}{SEARCH_PATH}"
         sync_reference_quietly(session, data_dir)
-        return import_members(session, items, source=source, house=house, data_dir=data_dir)
+        return import_members(session, items, source=source, house=house, data_dir=data_dir,
+                              fetched_on=None if from_file is not None else date.today())
 
     run_import(run)

@@ -43,6 +43,7 @@ from tracker.importers.constituencies import (
 from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.models import Affiliation, Area, Body, Membership, Party, Person, Source
+from tracker.names import record_names
 from tracker.reference import PartyResolver, SourceBook, ensure_commons
 from tracker.revisions import Recorder
 
@@ -192,6 +193,8 @@ def write_memberships(session: Session, recorder: Recorder, members: list[Member
     people = PersonIndex(session, recorder)
     persons = {m.external_id: _person(people, m) for m in members}
     recorder.flush()
+    record_names(session, recorder, "twfy", ((persons[m.external_id], m.name, m.end_date or m.start_date,
+                                             source.id) for m in members))  # see tracker/names.py
     existing = {m.external_id: m for m in session.exec(
         select(Membership).where(Membership.external_id.in_(list(persons)))).all()}  # type: ignore[union-attr]
     for member in members:

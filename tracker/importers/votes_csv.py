@@ -34,6 +34,7 @@ from tracker.importers.base import (
 )
 from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
+from tracker.importers.vote_sources import VoteSources
 from tracker.models import Division, Person, Vote
 from tracker.reference import PartyResolver, SourceBook
 from tracker.revisions import Recorder
@@ -129,20 +130,29 @@ def import_votes_csv(session: Session, path: Path, division_slug: str,
 
     existing = {v.person_id: v for v in
                 session.exec(select(Vote).where(Vote.division_id == division.id)).all()}
+    links = VoteSources(session, recorder, division.id)  # type: ignore[arg-type]
+    sourced: list[tuple[Vote, int]] = []
     notes: list[str] = []
     for _row, person, position, url, party_id in parsed:
-        values = {"position": position, "source_id": by_url[url].id, "party_id": party_id}
+        source_id = by_url[url].id
+        values = {"position": position, "source_id": source_id, "party_id": party_id}
         stored = existing.get(person.id)  # type: ignore[arg-type]
         if stored is None:
-            recorder.add(Vote(division_id=division.id, person_id=person.id, **values))  # type: ignore[arg-type]
+            stored = recorder.add(Vote(division_id=division.id, person_id=person.id, **values))  # type: ignore[arg-type]
         elif not division.votes_complete:
             recorder.update(stored, values)
         elif stored.position == position:
-            recorder.update(stored, {"position": position})  # the official record stands
+            # The official record stands as the main source; this list is a second one.
+            recorder.update(stored, {"position": position})
         else:
             notes.append(f"{person.name}: the official record says {stored.position}, "
                          f"the file says {position}; kept the official record")
             recorder.skip("vote")
+            continue
+        sourced.append((stored, source_id))  # type: ignore[arg-type]
+    recorder.flush()
+    for stored, source_id in sourced:
+        links.ensure(stored.id, source_id)  # type: ignore[arg-type]
     recorder.flush()
     return ImportResult.from_recorder(f"{path.name} -> {division.slug}", recorder, notes)
 
@@ -151,8 +161,13 @@ def from_data_dir(session: Session, data_dir: Path, _progress: Progress) -> Impo
     path = Path(data_dir) / SHARED_FILE
     result = import_votes_csv(session, path, SHARED_DIVISION, Path(current_app.config["DATA_DIR"]))
     listed = len(read_csv(path, []))
-    result.notes.append(f"partial list: {listed} of the {INDY100_LABOUR_AYES} Labour ayes "
-                        "indy100 reports; the division is not marked complete")
+    division = session.exec(select(Division).where(Division.slug == SHARED_DIVISION)).one()
+    if division.votes_complete:
+        result.notes.append(f"{listed} of the {INDY100_LABOUR_AYES} Labour ayes indy100 reports, kept "
+                            "as a second source of votes the official record holds")
+    else:
+        result.notes.append(f"partial list: {listed} of the {INDY100_LABOUR_AYES} Labour ayes "
+                            "indy100 reports; the division is not marked complete")
     return result
 
 

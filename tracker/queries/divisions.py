@@ -14,11 +14,26 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from tracker.models import VOTE_POSITIONS, Area, Body, Division, Membership, Party, Person, Source, Vote
+from tracker.models import (
+    VOTE_POSITIONS,
+    Area,
+    Body,
+    Division,
+    Membership,
+    Party,
+    Person,
+    Source,
+    Topic,
+    Vote,
+    VoteSource,
+    Whip,
+)
 from tracker.queries.parties import short_source
+from tracker.whips import whip_verdict
 
 POSITION_LABELS = {"aye": "Aye", "no": "No", "teller_aye": "Teller for the ayes",
-                   "teller_no": "Teller for the noes", "no_vote_recorded": "No vote recorded"}
+                   "teller_no": "Teller for the noes", "no_vote_recorded": "No vote recorded",
+                   "both": "Both lobbies"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +41,13 @@ class DivisionRecord:
     division: Division
     body: Body
     source: Source | None  # the source of the result
+    topic_slug: str | None = None
+
+
+@dataclass(frozen=True)
+class PartyWhip:
+    whip: Whip
+    source: Source | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +57,7 @@ class MemberVote:
     party: Party | None  # at the time of the division
     area: Area | None  # the seat held that day
     source: Source | None
+    also: tuple[Source, ...] = ()  # other sources that reported the same vote
 
     @property
     def source_text(self) -> str | None:
@@ -49,18 +72,47 @@ class MemberVote:
 class PartyVotes:
     party: Party | None
     counts: dict[str, int]  # position -> votes held
+    whip: PartyWhip | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def whip_count(self, verdict: str) -> int | None:
+        """How many of the party's members followed (or defied) its whip; None without a whip."""
+        if self.whip is None or self.whip.whip.whip == "free":
+            return None
+        return sum(n for position, n in self.counts.items()
+                   if whip_verdict(self.whip.whip.whip, position) == verdict)
+
 
 def division_by_slug(session: Session, slug: str) -> DivisionRecord | None:
     row = session.exec(
-        select(Division, Body, Source).join(Body, Body.id == Division.body_id)  # type: ignore[arg-type]
+        select(Division, Body, Source, Topic.slug).join(Body, Body.id == Division.body_id)  # type: ignore[arg-type]
         .outerjoin(Source, Source.id == Division.source_id)  # type: ignore[arg-type]
+        .outerjoin(Topic, Topic.id == Division.topic_id)  # type: ignore[arg-type]
         .where(Division.slug == slug)).first()
     return DivisionRecord(*row) if row else None
+
+
+def whips_for(session: Session, division_ids: list[int]) -> dict[tuple[int, int], PartyWhip]:
+    """Known whips by (division id, party id), with their sources (one query)."""
+    rows = session.exec(select(Whip, Source).outerjoin(Source, Source.id == Whip.source_id)  # type: ignore[arg-type]
+                        .where(Whip.division_id.in_(division_ids))).all()  # type: ignore[attr-defined]
+    return {(w.division_id, w.party_id): PartyWhip(w, source) for w, source in rows}
+
+
+def other_sources(session: Session, vote_ids: list[int]) -> dict[int, list[Source]]:
+    """Every source of each vote besides its main one (one query)."""
+    rows = session.exec(select(VoteSource.vote_id, Source)
+                        .join(Source, Source.id == VoteSource.source_id)  # type: ignore[arg-type]
+                        .join(Vote, Vote.id == VoteSource.vote_id)  # type: ignore[arg-type]
+                        .where(VoteSource.vote_id.in_(vote_ids),  # type: ignore[attr-defined]
+                               VoteSource.source_id != Vote.source_id)).all()
+    out: dict[int, list[Source]] = {}
+    for vote_id, source in rows:
+        out.setdefault(vote_id, []).append(source)
+    return out
 
 
 def _seat_on(division: Division) -> sa.ColumnElement[bool]:
@@ -87,9 +139,11 @@ def member_votes(session: Session, division: Division) -> list[MemberVote]:
         .where(Vote.division_id == division.id)
         .order_by(Membership.start_date.desc())).all()  # type: ignore[union-attr]
     out: dict[int, MemberVote] = {}
+    also = other_sources(session, [row[0].id for row in rows])
     for vote, person, by_vote, by_seat, area, source in rows:
         # Two seats on one day (a change that day): the later-starting one, first in order, wins.
-        out.setdefault(vote.id, MemberVote(vote, person, by_vote or by_seat, area, source))  # type: ignore[arg-type]
+        out.setdefault(vote.id, MemberVote(vote, person, by_vote or by_seat, area, source,  # type: ignore[arg-type]
+                                           tuple(also.get(vote.id, ()))))
     order = {p: i for i, p in enumerate(VOTE_POSITIONS)}
     return sorted(out.values(), key=lambda v: (order[v.vote.position], v.person.sort_name))
 
@@ -106,10 +160,12 @@ def votes_by_party(session: Session, division: Division) -> list[PartyVotes]:
         select(Party, held.c.position, func.count())
         .select_from(held).outerjoin(Party, Party.id == held.c.party_id)  # type: ignore[arg-type]
         .group_by(held.c.party_id, held.c.position, Party.id)).all()
+    whips = whips_for(session, [division.id])  # type: ignore[list-item]
     parties: dict[int | None, PartyVotes] = {}
     for party, position, count in rows:
         key = party.id if party else None
-        entry = parties.setdefault(key, PartyVotes(party, dict.fromkeys(VOTE_POSITIONS, 0)))
+        whip = whips.get((division.id, key)) if key is not None else None  # type: ignore[arg-type]
+        entry = parties.setdefault(key, PartyVotes(party, dict.fromkeys(VOTE_POSITIONS, 0), whip))
         entry.counts[position] += count
     return sorted(parties.values(), key=lambda p: (-p.total, p.party.name if p.party else "~"))
 
@@ -118,20 +174,26 @@ def votes_by_party(session: Session, division: Division) -> list[PartyVotes]:
 class DivisionSummary:
     division: Division
     held: dict[str, int]  # position -> votes held
+    topic_slug: str | None = None
 
 
 def division_index(session: Session) -> list[DivisionSummary]:
     """Every division, newest first, with the votes held per position (two queries)."""
-    divisions = session.exec(select(Division).order_by(
-        Division.division_date.desc(), Division.slug)).all()  # type: ignore[attr-defined]
+    rows = session.exec(select(Division, Topic.slug).outerjoin(Topic, Topic.id == Division.topic_id)  # type: ignore[arg-type]
+                        .order_by(Division.division_date.desc(), Division.slug)).all()  # type: ignore[attr-defined]
+    topics = {d.id: slug for d, slug in rows}
+    divisions = [d for d, _slug in rows]
     counts = session.exec(select(Vote.division_id, Vote.position, func.count())
                           .group_by(Vote.division_id, Vote.position)).all()
     held: dict[int, dict[str, int]] = {}
     for division_id, position, count in counts:
         held.setdefault(division_id, dict.fromkeys(VOTE_POSITIONS, 0))[position] = count
-    return [DivisionSummary(d, held.get(d.id, dict.fromkeys(VOTE_POSITIONS, 0))) for d in divisions]  # type: ignore[arg-type]
+    return [DivisionSummary(d, held.get(d.id, dict.fromkeys(VOTE_POSITIONS, 0)), topics[d.id])  # type: ignore[arg-type]
+            for d in divisions]
 
 
 def held_sides(counts: dict[str, int]) -> tuple[int, int]:
-    """(ayes, noes) held, tellers excluded as in the official totals."""
-    return counts.get("aye", 0), counts.get("no", 0)
+    """(ayes, noes) named, tellers excluded as in the official totals; a member in both
+    lobbies is named on both lists."""
+    both = counts.get("both", 0)
+    return counts.get("aye", 0) + both, counts.get("no", 0) + both

@@ -19,8 +19,13 @@ from tracker.models import (
     Party,
     Person,
     Source,
+    Topic,
+    Vote,
+    VoteSource,
+    Whip,
 )
 from tracker.queries.places import usable_slug
+from tracker.whips import WHIP_LABELS, verdict_text
 
 
 @dataclass(frozen=True)
@@ -91,3 +96,57 @@ def divisions_by_slug(session: Session, slugs: Sequence[str]) -> dict[str, Divis
     """The tracked divisions a person voted in, by slug (one query)."""
     rows = session.exec(select(Division).where(Division.slug.in_(list(set(slugs))))).all()  # type: ignore[attr-defined]
     return {d.slug: d for d in rows}
+
+
+@dataclass(frozen=True)
+class VoteContext:
+    """What a page shows beside one of a person's votes: the party whip and every source."""
+
+    party: Party | None
+    whip: Whip | None
+    whip_source: Source | None
+    verdict: str | None  # "Voted against the Labour whip (abstain)", "Followed the ... whip to abstain"
+    sources: tuple[Source, ...]  # every source that reported the vote, main one first
+
+    @property
+    def whip_text(self) -> str | None:
+        if self.whip is None or self.party is None:
+            return None
+        return f"{self.party.name} whip: {WHIP_LABELS[self.whip.whip]}"
+
+
+def vote_contexts(session: Session, person_id: int) -> dict[str, VoteContext]:
+    """Per division slug, the whip of the person's party on the vote and its sources (two queries)."""
+    rows = session.exec(
+        select(Vote, Division.slug, Party, Whip, Source)
+        .join(Division, Division.id == Vote.division_id)  # type: ignore[arg-type]
+        .outerjoin(Party, Party.id == Vote.party_id)  # type: ignore[arg-type]
+        .outerjoin(Whip, (Whip.division_id == Vote.division_id) & (Whip.party_id == Vote.party_id))  # type: ignore[arg-type]
+        .outerjoin(Source, Source.id == Whip.source_id)  # type: ignore[arg-type]
+        .where(Vote.person_id == person_id)).all()
+    links = session.exec(
+        select(VoteSource.vote_id, Source).join(Source, Source.id == VoteSource.source_id)  # type: ignore[arg-type]
+        .join(Vote, Vote.id == VoteSource.vote_id)  # type: ignore[arg-type]
+        .where(Vote.person_id == person_id)).all()
+    sources: dict[int, list[Source]] = {}
+    for vote_id, source in links:
+        sources.setdefault(vote_id, []).append(source)
+    out = {}
+    for vote, slug, party, whip, whip_source in rows:
+        listed = sorted(sources.get(vote.id, []), key=lambda s: (s.id != vote.source_id, s.id))  # type: ignore[arg-type]
+        verdict = verdict_text(whip.whip, vote.position, party.name) if whip and party else None
+        out[slug] = VoteContext(party, whip, whip_source, verdict, tuple(listed))
+    return out
+
+
+def topics_with_evidence(session: Session, person_id: int) -> list[str]:
+    """The topics on which we hold any evidence or tracked vote of the person (two queries)."""
+    from tracker.models import Evidence
+
+    said = session.exec(select(Topic.slug).join(Evidence, Evidence.topic_id == Topic.id)  # type: ignore[arg-type]
+                        .where(Evidence.person_id == person_id, Evidence.status == "approved")
+                        .distinct()).all()
+    voted = session.exec(select(Topic.slug).join(Division, Division.topic_id == Topic.id)  # type: ignore[arg-type]
+                         .join(Vote, Vote.division_id == Division.id)  # type: ignore[arg-type]
+                         .where(Vote.person_id == person_id).distinct()).all()
+    return sorted(set(said) | set(voted))

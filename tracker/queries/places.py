@@ -27,6 +27,8 @@ from tracker.models import (
     Person,
     Source,
 )
+from tracker.queries import councils
+from tracker.queries.councils import Overlap
 from tracker.queries.stances import (
     EvidenceRecord,
     evidence_dict,
@@ -215,11 +217,9 @@ def related_constituencies(session: Session, area: Area, seats: Sequence[Seat]) 
     return out
 
 
-def councils_for_constituency(session: Session, area: Area) -> list[Area]:
-    """Councils the data links to a constituency (through Area.parent_id, either way)."""
-    statement = select(Area).where(Area.kind == COUNCIL, or_(
-        Area.parent_id == area.id, Area.id == (area.parent_id or -1)))
-    return list(session.exec(statement.order_by(Area.name)).all())
+def councils_for_constituency(session: Session, area: Area) -> list[Overlap]:
+    """The councils overlapping a constituency, largest share first, counties after (one query)."""
+    return councils.councils_for_constituency(session, area)
 
 
 def stances_with_evidence(session: Session, person_ids: Sequence[int], topic_slug: str = "ceasefire",

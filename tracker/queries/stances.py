@@ -21,7 +21,7 @@ from tracker.stance.engine import vote_stance
 
 # Tellers count as having voted that way; "no vote recorded" is an explicit absence.
 ENGINE_POSITION = {"aye": "aye", "teller_aye": "aye", "no": "no", "teller_no": "no",
-                   "no_vote_recorded": "absent"}
+                   "no_vote_recorded": "absent", "both": "both"}
 
 
 def source_label(source: Source | None) -> str | None:
@@ -54,7 +54,7 @@ def scale_for(slug: str) -> Scale:
 
 def evidence_for_people(session: Session, person_ids: Sequence[int], topic: Topic,
                         as_of: date | None = None) -> dict[int, list[EvidenceRecord]]:
-    """Approved evidence and tracked votes per person (two queries in all)."""
+    """Approved evidence, tracked votes and tracked EDM signatures per person (three queries)."""
     out: dict[int, list[EvidenceRecord]] = defaultdict(list)
     if not person_ids:
         return out
@@ -88,6 +88,8 @@ def evidence_for_people(session: Session, person_ids: Sequence[int], topic: Topi
             vote_position=position, aye_means=division.aye_means, no_means=division.no_means)
         out[vote.person_id].append(
             EvidenceRecord(item, source, division_slug=division.slug, position=vote.position))
+    from tracker.queries.edms import add_edm_evidence  # (it imports this module)
+    add_edm_evidence(session, ids, topic, as_of, into=out)
     return out
 
 

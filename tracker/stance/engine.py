@@ -14,6 +14,13 @@ Rules, in short (see the tests for one case per rule):
   contradict backing a ceasefire); otherwise differing stances are a conflict
   and the day's stance is the scale default.
 * Later evidence supersedes earlier evidence regardless of kind.
+* An item with ``date_is_earliest`` (an early day motion signature, dated by the
+  motion's tabling date) happened on or after its date; it is placed on that
+  date, but never makes a contradiction, since its order against a vote is unknown,
+  and later evidence with a certain date opens a new interval even with the same stance.
+* An item with ``ends`` (a withdrawn signature) stops counting on that date: from
+  then the stance is what the remaining evidence says, as if the item had never
+  been, shown as an interval of its own whose evidence is the end (``end_of``).
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from itertools import groupby, pairwise
 from .scale import Scale
 
 VOTE_KIND = "vote"
-VOTE_POSITIONS = frozenset({"aye", "no", "absent"})
+# "both": named in both lobbies, an active abstention; like "absent" it sets no stance.
+VOTE_POSITIONS = frozenset({"aye", "no", "absent", "both"})
 
 _KIND_LABELS = {"edm": "early day motion", "party_switch": "party switch"}
 _SAID_VERBS = {
@@ -51,6 +59,9 @@ class EvidenceItem:
     vote_position: str | None = None  # votes only: "aye", "no" or "absent"
     aye_means: str | None = None  # votes only: the stance an aye on that division means
     no_means: str | None = None  # votes only: the stance a no means (None = says nothing)
+    date_is_earliest: bool = False  # happened on or after ``date``, on a day not recorded
+    ends: date | None = None  # stops counting from this day (e.g. a signature withdrawn)
+    end_summary: str = ""  # what ``end_of`` says about that end
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ class Interval:
     evidence: tuple[EvidenceItem, ...]  # the items that decided the interval (its first day)
     conflict: bool = False  # True when that day's strongest items disagree
     supporting: tuple[EvidenceItem, ...] = field(default=())  # every stance item inside it
+    opened_by_end: bool = False  # True when earlier evidence stopped counting (``evidence`` = its end)
 
     def contains(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
@@ -121,6 +133,16 @@ def vote_stance(position: str | None, aye_means: str | None, no_means: str | Non
     return None
 
 
+def end_of(item: EvidenceItem) -> EvidenceItem:
+    """The stance-less item recording that ``item`` stops counting, dated ``item.ends``."""
+    if item.ends is None:
+        raise ValueError(f"evidence {item.id} does not end")
+    return EvidenceItem(
+        id=f"{item.id}:end", date=item.ends, kind=item.kind, stance=None,
+        summary=item.end_summary or f"No longer counts from {format_day(item.ends)}: {item.summary}",
+        source_url=item.source_url, source_label=item.source_label)
+
+
 def format_day(day: date) -> str:
     """'1 Nov 2023' (no leading zero, portable across platforms)."""
     return f"{day.day} {day:%b %Y}"
@@ -138,6 +160,7 @@ class _Day:
     deciding: tuple[EvidenceItem, ...]  # the strongest kind's items
     items: tuple[EvidenceItem, ...]  # every stance-bearing item that day
     conflict: bool
+    ended: tuple[EvidenceItem, ...] = ()  # set when earlier evidence stops counting this day
 
 
 def build_timeline(evidence: Iterable[EvidenceItem], scale: Scale) -> Timeline:
@@ -175,6 +198,8 @@ def _validate(item: EvidenceItem, scale: Scale) -> None:
     check_stance("stance", item.stance)
     check_stance("aye_means", item.aye_means)
     check_stance("no_means", item.no_means)
+    if item.ends is not None and item.ends < item.date:
+        raise ValueError(f"evidence {item.id}: ends on {item.ends}, before its date {item.date}")
     if item.vote_position is None:
         return
     if item.vote_position not in VOTE_POSITIONS:
@@ -193,17 +218,39 @@ def _validate(item: EvidenceItem, scale: Scale) -> None:
 
 
 def _decide_days(items: Sequence[EvidenceItem], scale: Scale) -> list[_Day]:
-    """One decision per date. ``items`` are sorted and all carry a stance."""
-    days = []
-    for day, group in groupby(items, key=lambda item: item.date):
-        day_items = tuple(group)
-        strongest = scale.strength_of(day_items[0].kind)  # sorted strongest first
-        deciding = tuple(i for i in day_items if scale.strength_of(i.kind) == strongest)
-        stance = _combine(deciding, scale)
-        conflict = stance is None
-        decided = scale.default if stance is None else stance
-        days.append(_Day(day, decided, deciding, day_items, conflict))
+    """One decision per date with new evidence, plus one per date on which evidence
+    that decided the stance then in force stops counting. ``items`` are sorted and
+    all carry a stance."""
+    by_date = {day: tuple(group) for day, group in groupby(items, key=lambda item: item.date)}
+    ends = {item.ends for item in items if item.ends is not None}
+    days: list[_Day] = []
+    for day in sorted(by_date.keys() | ends):
+        fresh = [i for i in by_date.get(day, ()) if i.ends is None or i.ends > day]
+        if fresh:
+            days.append(_decide(day, fresh, scale))
+            continue
+        in_force = days[-1].deciding if days else ()
+        ended = tuple(i for i in in_force if i.ends == day)
+        if not ended:
+            continue  # what stopped counting did not decide the stance in force
+        active = [i for i in items if i.date <= day and (i.ends is None or i.ends > day)]
+        if not active:
+            days.append(_Day(day, scale.default, (), (), False, ended))
+            continue
+        latest = active[-1].date
+        basis = _decide(latest, [i for i in active if i.date == latest], scale)
+        days.append(_Day(day, basis.stance, basis.deciding, (), basis.conflict, ended))
     return days
+
+
+def _decide(day: date, day_items: Sequence[EvidenceItem], scale: Scale) -> _Day:
+    """What one date's items decide (sorted, strongest kind first)."""
+    strongest = scale.strength_of(day_items[0].kind)
+    deciding = tuple(i for i in day_items if scale.strength_of(i.kind) == strongest)
+    stance = _combine(deciding, scale)
+    conflict = stance is None
+    decided = scale.default if stance is None else stance
+    return _Day(day, decided, deciding, tuple(day_items), conflict)
 
 
 def _combine(items: Sequence[EvidenceItem], scale: Scale) -> str | None:
@@ -230,7 +277,8 @@ def _intervals(days: Sequence[_Day], scale: Scale) -> tuple[Interval, ...]:
     runs: list[tuple[_Day, list[EvidenceItem]]] = []
     for day in days:
         opener = runs[-1][0] if runs else None
-        if opener and not opener.conflict and not day.conflict and opener.stance == day.stance:
+        if (opener and not day.ended and not opener.conflict and not day.conflict
+                and opener.stance == day.stance and not (_undated(opener) and not _undated(day))):
             runs[-1][1].extend(day.items)
         else:
             runs.append((day, list(day.items)))
@@ -242,12 +290,23 @@ def _intervals(days: Sequence[_Day], scale: Scale) -> tuple[Interval, ...]:
                 start=first.date,
                 end=end,
                 stance=first.stance,
-                evidence=first.deciding,
+                evidence=tuple(end_of(i) for i in first.ended) or first.deciding,
                 conflict=first.conflict,
                 supporting=tuple(supporting),
+                opened_by_end=bool(first.ended),
             )
         )
     return tuple(intervals)
+
+
+def _undated(day: _Day) -> bool:
+    """True when the day's deciding evidence is all dated only "on or after".
+
+    Such a run is not extended by later evidence with a certain date of the same
+    stance: that evidence opens an interval of its own (no shift), so a stance is
+    anchored to a dated fact as soon as there is one.
+    """
+    return bool(day.deciding) and not day.ended and all(i.date_is_earliest for i in day.deciding)
 
 
 def _shifts(intervals: Sequence[Interval], scale: Scale) -> tuple[Shift, ...]:
@@ -274,10 +333,17 @@ def _contradictions(items: Sequence[EvidenceItem], scale: Scale) -> tuple[Contra
     for vote in items:
         if vote.kind != VOTE_KIND or vote.vote_position is None or vote.aye_means is None:
             continue
-        said = _latest_said(said_items, vote.date)
+        standing = [i for i in said_items
+                    if i.date <= vote.date and (i.ends is None or i.ends > vote.date)]
+        said = _latest_said([i for i in standing if not i.date_is_earliest], vote.date)
         if said is None or said.stance is None:
             continue
         kind = _contradiction_kind(said.stance, vote.aye_means, vote.vote_position, scale)
+        # An item dated only "on or after" may have come after ``said``, before or after the
+        # vote: claim the contradiction only if it holds whichever way such items fall.
+        if any(_contradiction_kind(i.stance, vote.aye_means, vote.vote_position, scale) != kind
+               for i in standing if i.date_is_earliest and i.stance is not None):
+            continue
         if kind is not None:
             description = _describe(kind, said, said.stance, vote, vote.aye_means, scale)
             found.append(Contradiction(kind, said, vote, description))
@@ -314,7 +380,7 @@ def _contradiction_kind(said: str, aye_means: str, position: str, scale: Scale) 
     expected = expected_vote(said, aye_means, scale)
     if expected == "aye" and position == "no":
         return "voted_against"
-    if expected == "aye" and position == "absent":
+    if expected == "aye" and position in ("absent", "both"):
         return "did_not_vote"
     if expected == "no" and position == "aye":
         return "voted_against"
@@ -332,7 +398,7 @@ def _describe(
     verb = _SAID_VERBS.get(said.kind, "Said")
     kind_label = _KIND_LABELS.get(said.kind, said.kind.replace("_", " "))
     action = {
-        "did_not_vote": "did not vote",
+        "did_not_vote": "voted in both lobbies" if vote.vote_position == "both" else "did not vote",
         "voted_against": f"voted {vote.vote_position}",
     }[kind]
     division = vote.summary or vote.division_key or vote.id

@@ -8,6 +8,7 @@ from flask import Flask, Response, abort, render_template, request
 def init_app(app: Flask) -> None:
     from tracker.web import (
         assets,
+        decisions,
         divisions,
         elections,
         filters,
@@ -19,8 +20,11 @@ def init_app(app: Flask) -> None:
         search,
     )
 
+    from tracker.web.topics import topic_nav
+
     filters.init_app(app)
-    for module in (public, people, places, parties, divisions, elections, pledges, search, assets):
+    app.context_processor(topic_nav)
+    for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets):
         app.register_blueprint(module.bp)
     app.before_request(_reject_nul)
     app.after_request(_security_headers)
@@ -50,8 +54,12 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _not_found(_error: Exception) -> tuple[str, int]:
-    return render_template("errors/404.html"), 404
+def _not_found(error: Exception) -> tuple[str, int]:
+    from werkzeug.exceptions import NotFound
+
+    described = getattr(error, "description", None)
+    message = described if described and described != NotFound.description else None
+    return render_template("errors/404.html", message=message), 404
 
 
 def _server_error(_error: Exception) -> tuple[str, int]:

@@ -12,11 +12,30 @@ from tracker.queries import divisions as q
 from tracker.queries.stances import ENGINE_POSITION, scale_for, source_label
 from tracker.stance import Scale, vote_stance
 from tracker.web.parties import only_requested, plausible_slug
+from tracker.web.topics import DEFAULT_TOPIC
 from tracker.web.twins import Table, page
+from tracker.whips import WHIP_LABELS
 
 bp = Blueprint("divisions", __name__)
-TOPIC = "ceasefire"
 NOTHING_ON_ITS_OWN = "says nothing on its own about where the member stands"
+
+
+def count_notes(division: Division, held: dict[str, int]) -> list[str]:
+    """Where the official counts and the named lists of a complete record differ, both, in words."""
+    if not division.votes_complete:
+        return []
+    ayes, noes = q.held_sides(held)
+    notes = []
+    for word, named, count in (("ayes", ayes, division.aye_count), ("noes", noes, division.no_count)):
+        if count is not None and named != count:
+            notes.append(f"The official record gives a count of {count:,} {word} but names {named:,} "
+                         f"members as {word}.")
+    if held.get("both"):
+        notes.append(f"{held['both']:,} member{'s are' if held['both'] != 1 else ' is'} named in both "
+                     "lobbies, a recognised way to abstain; such a vote says nothing on its own.")
+    if notes:
+        notes.append("We show the counts and the lists as the record gives them and correct neither.")
+    return notes
 
 
 def gap_note(division: Division, held: dict[str, int]) -> str | None:
@@ -54,7 +73,8 @@ def index() -> Response | str:
                   "Every division we hold. aye_means/no_means are stance keys of the ceasefire scale "
                   "(empty: a vote that way says nothing on its own); *_held count the votes we hold.",
                   frozenset({"title", "result"}))
-    return page("divisions.html", [table], "divisions", summaries=summaries, scale=scale_for(TOPIC),
+    scales = {s.division.id: scale_for(s.topic_slug or DEFAULT_TOPIC) for s in summaries}
+    return page("divisions.html", [table], "divisions", summaries=summaries, scales=scales,
                 gaps={s.division.id: gap_note(s.division, s.held) for s in summaries})
 
 
@@ -65,7 +85,7 @@ def division(slug: str) -> Response | str:
     if record is None:
         abort(404)
     d = record.division
-    scale = scale_for(TOPIC)
+    scale = scale_for(record.topic_slug or DEFAULT_TOPIC)
     votes = q.member_votes(session, d)
     by_party = q.votes_by_party(session, d)
     held = dict.fromkeys(VOTE_POSITIONS, 0)
@@ -77,6 +97,7 @@ def division(slug: str) -> Response | str:
     return page("division.html", only_requested(tables), d.slug,
                 record=record, division=d, votes=votes, by_party=by_party, vote_means=vote_means,
                 scale=scale, held=held, gap=gap_note(d, held), labels=q.POSITION_LABELS,
+                count_notes=count_notes(d, held), whip_labels=WHIP_LABELS,
                 nothing=NOTHING_ON_ITS_OWN, result_source_label=q.short_source(record.source))
 
 
@@ -92,7 +113,8 @@ def division_tables(record: q.DivisionRecord, votes: Sequence[q.MemberVote],
                 "aye_count": d.aye_count, "no_count": d.no_count, "result": d.result,
                 "result_source": source_label(record.source),
                 "result_source_url": record.source.url if record.source else None,
-                "votes_complete": d.votes_complete, "known_gaps": d.known_gaps.strip()}]
+                "votes_complete": d.votes_complete, "known_gaps": d.known_gaps.strip(),
+                "topic": record.topic_slug}]
     vote_rows = []
     for v in votes:
         stance = vote_means[v.vote.id]  # type: ignore[index]
@@ -101,22 +123,32 @@ def division_tables(record: q.DivisionRecord, votes: Sequence[q.MemberVote],
             "party": v.party.name if v.party else None, "party_slug": v.party.slug if v.party else None,
             "constituency": v.area.name if v.area else None, "position": v.vote.position,
             "stance": stance, "stance_label": scale.label(stance) if stance else None,
-            "source": source_label(v.source), "source_url": v.source.url if v.source else None})
+            "source": source_label(v.source), "source_url": v.source.url if v.source else None,
+            "also_reported_by": " ".join(s.url for s in v.also if s.url) or None})
     party_rows = [{"division": d.slug, "party": p.party.name if p.party else "No party recorded",
-                   "party_slug": p.party.slug if p.party else None, **p.counts, "total": p.total}
+                   "party_slug": p.party.slug if p.party else None, **p.counts, "total": p.total,
+                   "whip": p.whip.whip.whip if p.whip else None,
+                   "whip_basis": p.whip.whip.basis if p.whip else None,
+                   "whip_source_url": p.whip.source.url if p.whip and p.whip.source else None,
+                   "followed_whip": p.whip_count("followed"), "defied_whip": p.whip_count("defied")}
                   for p in by_party]
     return [
         Table("division", ("division", "date", "body", "title", "plain_summary", "question", "aye_means",
                            "aye_means_label", "no_means", "no_means_label", "aye_count", "no_count",
                            "result", "result_source", "result_source_url", "votes_complete",
-                           "known_gaps"), summary,
+                           "known_gaps", "topic"), summary,
               "The division: what was voted on, what each side means, the result and its source.",
               frozenset({"title", "plain_summary", "question", "result", "known_gaps", "result_source"})),
-        Table("by_party", ("division", "party", "party_slug", *VOTE_POSITIONS, "total"), party_rows,
-              "Votes we hold, by the member's party at the time and position. Counts only the votes held."),
+        Table("by_party", ("division", "party", "party_slug", *VOTE_POSITIONS, "total", "whip", "whip_basis",
+                           "whip_source_url", "followed_whip", "defied_whip"), party_rows,
+              "Votes we hold, by the member's party at the time and position (both = named in both lobbies). "
+              "whip: the party's whip where known (aye, no, abstain, free), with its basis and source; "
+              "followed_whip/defied_whip count its members (not voting follows a whip to abstain, and "
+              "neither follows nor defies a whip to vote).", frozenset({"party", "whip_basis"})),
         Table("votes", ("division", "person", "name", "party", "party_slug", "constituency", "position",
-                        "stance", "stance_label", "source", "source_url"), vote_rows,
+                        "stance", "stance_label", "source", "source_url", "also_reported_by"), vote_rows,
               "Every member's vote we hold. stance: what that vote says on its own (empty: nothing); "
-              "party: the party recorded with the vote, else the member's seat party on the day.",
+              "party: the party recorded with the vote, else the member's seat party on the day; "
+              "also_reported_by: other sources that named the same vote.",
               frozenset({"name", "constituency", "source"})),
     ]

@@ -12,10 +12,10 @@ from tracker.queries.parties import STANCE_COLUMNS, ListedStance, person_stances
 from tracker.queries.stances import scale_for
 from tracker.stance import Scale
 from tracker.web.parties import only_requested, plausible_slug
+from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page
 
 bp = Blueprint("elections", __name__)
-TOPIC = "ceasefire"
 
 
 @bp.get("/elections")
@@ -35,9 +35,9 @@ def election(slug: str) -> Response | str:
     found = q.election_by_slug(session, slug) if plausible_slug(slug) else None
     if found is None:
         abort(404)
-    scale = scale_for(TOPIC)
+    scale = scale_for(requested_topic())
     stood = q.candidacies(session, found.id)  # type: ignore[arg-type]
-    stances = person_stances(session, [s.person.id for s in stood], TOPIC)  # type: ignore[misc]
+    stances = person_stances(session, [s.person.id for s in stood], requested_topic())  # type: ignore[misc]
     contests = q.contests(stood, stances)
     tally = stance_tally([stances[s.person.id] for s in stood], scale)  # type: ignore[index]
     recorded = sum(1 for s in stood if stances[s.person.id].recorded)  # type: ignore[index]

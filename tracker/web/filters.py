@@ -9,6 +9,7 @@ from flask import Flask
 from tracker.queries.stances import scale_for
 from tracker.stance import format_day
 from tracker.web.assets import plotly_url
+from tracker.web.topics import known_topics
 
 
 def day(value: date | str | None, empty: str = "") -> str:
@@ -43,3 +44,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["scale_for"] = scale_for
     app.jinja_env.globals["today"] = date.today
     app.jinja_env.globals["plotly_url"] = plotly_url
+    app.jinja_env.globals["known_topics"] = known_topics

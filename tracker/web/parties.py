@@ -13,10 +13,10 @@ from tracker.queries import parties as q
 from tracker.queries.aggregates import stance_counts
 from tracker.queries.stances import scale_for, source_label, topic_row
 from tracker.stance import AggregateRow, Scale
+from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page
 
 bp = Blueprint("parties", __name__)
-TOPIC = "ceasefire"
 CHART_FROM = date(2023, 10, 1)  # the month the war began
 
 
@@ -60,18 +60,18 @@ def party(slug: str) -> Response | str:
     if found is None:
         abort(404)
     today = date.today()
-    scale = scale_for(TOPIC)
-    topic = topic_row(session, TOPIC)
+    scale = scale_for(requested_topic())
+    topic = topic_row(session, requested_topic())
     seats = q.commons_seats(session, found.id)  # type: ignore[arg-type]
     current = sorted(q.current_mps(seats, today), key=lambda s: s.person.sort_name)
     past = q.parliament_mps(seats)
     council = q.councillors(session, found.id)  # type: ignore[arg-type]
     lines = q.official_line(session, found.id, topic.id) if topic else []  # type: ignore[arg-type]
     ids = [s.person.id for s in current] + [g[0].person.id for g in past] + [c.person.id for c in council]
-    stances = q.person_stances(session, ids, TOPIC)  # type: ignore[arg-type]
+    stances = q.person_stances(session, ids, requested_topic())  # type: ignore[arg-type]
     tally = q.stance_tally([stances[s.person.id] for s in current], scale)  # type: ignore[index]
     try:
-        monthly = [r for r in stance_counts(session, by="party", first=CHART_FROM, last=today, topic=TOPIC)
+        monthly = [r for r in stance_counts(session, by="party", first=CHART_FROM, last=today, topic=requested_topic())
                    if r.group == found.name]
     except LookupError:  # no House of Commons in this database yet
         monthly = []

@@ -10,14 +10,20 @@ from flask import Blueprint, Response, abort
 from tracker import charts
 from tracker.db import get_session
 from tracker.models import Area
+from tracker.queries import councils as council_queries
 from tracker.queries import places
 from tracker.queries.places import PartyNow, PersonStance, RelatedSeat, Seat, Stood
 from tracker.queries.stances import scale_for, source_label
 from tracker.stance import Scale, format_day
+from tracker.web.council_overlaps import (
+    constituency_councils_table,
+    council_constituencies_table,
+    council_tiers_table,
+)
+from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page
 
 bp = Blueprint("places", __name__)
-TOPIC = "ceasefire"
 
 STANCE_COLUMNS = ("stance", "stance_label", "stance_since", "stance_conflict", "stance_source_url")
 EVIDENCE_COLUMNS = ("person", "name", "date", "kind", "vote_position", "division", "stance",
@@ -31,21 +37,23 @@ def constituency(slug: str) -> Response | str:
     if area is None or area.kind != places.CONSTITUENCY:
         abort(404)
     today = date.today()
-    scale = scale_for(TOPIC)
+    scale = scale_for(requested_topic())
     seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
     stood = places.candidacies_for_area(session, area.id)  # type: ignore[arg-type]
     related = places.related_constituencies(session, area, seats)
     councils = places.councils_for_constituency(session, area)
-    council_seats = places.seats_for_areas(session, [c.id for c in councils])  # type: ignore[misc]
-    councillors = [s for c in councils for s in council_seats.get(c.id, [])  # type: ignore[arg-type]
+    council_seats = places.seats_for_areas(session, [c.area.id for c in councils])  # type: ignore[misc]
+    councillors = [s for c in councils for s in council_seats.get(c.area.id, [])  # type: ignore[arg-type]
                    if s.is_current(today)]
     people_ids = {s.person.id for s in seats} | {c.person.id for c in stood} | {
         s.person.id for r in related for s in r.seats} | {s.person.id for s in councillors}
-    stances = places.stances_with_evidence(session, sorted(people_ids), TOPIC)  # type: ignore[type-var]
+    stances = places.stances_with_evidence(session, sorted(people_ids), requested_topic())  # type: ignore[type-var]
     current = [s for s in seats if s.is_current(today)]
     past = [s for s in seats if not s.is_current(today)]
     charts_for = [(s, *stance_chart(stances[s.person.id], scale)) for s in current]  # type: ignore[index]
-    tables = constituency_tables(area, seats, stood, related, councillors, stances, scale, today)
+    tables = constituency_tables(area, seats, stood, related, councillors, stances, scale, today,
+                                 council_slugs={c.area.id: c.area.slug for c in councils})  # type: ignore[misc]
+    tables.append(constituency_councils_table(area, councils))
     return page(
         "area.html", tables, area.slug,
         area=area, current=current, past=past, stood=stood, related=related, councils=councils,
@@ -59,17 +67,22 @@ def council(slug: str) -> Response | str:
     if area is None or area.kind != places.COUNCIL:
         abort(404)
     today = date.today()
-    scale = scale_for(TOPIC)
+    scale = scale_for(requested_topic())
     seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
     ids = sorted({s.person.id for s in seats})  # type: ignore[type-var]
-    stances = places.stances_with_evidence(session, ids, TOPIC)
+    stances = places.stances_with_evidence(session, ids, requested_topic())
     parties = places.parties_now(session, ids, today)
     sources = places.sources_of_seats(session, seats)
     seats.sort(key=lambda s: (not s.is_current(today), s.person.sort_name))
+    constituencies = council_queries.constituencies_for_council(session, area)
+    tiers = council_queries.council_tiers(session, area)
+    tables = [*council_tables(area, seats, stances, parties, scale, today),
+              council_constituencies_table(area, constituencies), council_tiers_table(area, tiers)]
     return page(
-        "area.html", council_tables(area, seats, stances, parties, scale, today), area.slug,
+        "area.html", tables, area.slug,
         area=area, seats=seats, stances=stances, parties=parties, sources=sources, scale=scale,
-        today=today, source_label=source_label)
+        today=today, source_label=source_label, constituencies=constituencies, tiers=tiers,
+        council_type=council_queries.council_type_name(area))
 
 
 def stance_chart(stance: PersonStance, scale: Scale) -> tuple[str, dict[str, Any]]:
@@ -106,7 +119,7 @@ def _seat_row(s: Seat, stances: dict[int, PersonStance], scale: Scale, today: da
 
 def constituency_tables(area: Area, seats: list[Seat], stood: list[Stood], related: list[RelatedSeat],
                         councillors: list[Seat], stances: dict[int, PersonStance], scale: Scale,
-                        today: date) -> list[Table]:
+                        today: date, council_slugs: dict[int, str] | None = None) -> list[Table]:
     """The constituency page's facts; the same tables answer ?format=csv|json."""
     text = frozenset({"name", "summary", "quote", "source", "how_linked", "party", "role"})
     people = [_seat_row(s, stances, scale, today) for s in seats]
@@ -117,7 +130,9 @@ def constituency_tables(area: Area, seats: list[Seat], stood: list[Stood], relat
                   for c in stood]
     earlier = [_seat_row(s, stances, scale, today, seat=r.area.slug, seat_name=r.area.name, how_linked=r.how)
                for r in related for s in r.seats]
-    local = [_seat_row(s, stances, scale, today, council=s.membership.area_id) for s in councillors]
+    slug_of = council_slugs or {}
+    local = [_seat_row(s, stances, scale, today, council=slug_of.get(s.membership.area_id))  # type: ignore[arg-type]
+             for s in councillors]
     evidence = [{"person": s.person.slug, "name": s.person.name, **e}
                 for s in seats if s.is_current(today)
                 for e in stances[s.person.id].current_evidence(scale)]  # type: ignore[index]
@@ -140,7 +155,8 @@ def constituency_tables(area: Area, seats: list[Seat], stood: list[Stood], relat
               "MPs of seats of the other boundary set linked to this one; how_linked says how the "
               "link was made (there is no official mapping in our data).", text),
         Table("councillors", ("council", *seat_cols, *STANCE_COLUMNS), local,
-              "Sitting councillors of councils our data links to this seat.", text),
+              "Sitting councillors we hold of the councils overlapping this seat (see the councils "
+              "table; a councillor's ward may lie outside the seat).", text),
         Table("stance_periods", ("person", "name", "start", "end", "stance", "stance_label", "conflict",
                                  "source_url"), periods,
               "The current MP's stance over time: start inclusive, end exclusive (empty = now); "

@@ -13,10 +13,11 @@ from tracker.queries import changes as changes_q
 from tracker.queries import home as home_q
 from tracker.queries.stances import scale_for
 from tracker.stance import AggregateRow, Scale, format_day, month_starts
+from tracker.web.coverage import coverage_context
+from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page
 
 bp = Blueprint("public", __name__)
-TOPIC = "ceasefire"
 FEED_SIZE = 50
 
 
@@ -31,17 +32,19 @@ def _table_arg(tables: list[Table]) -> list[Table]:
 def home() -> Response | str:
     session = get_session()
     today = date.today()
-    scale = scale_for(TOPIC)
+    scale = scale_for(requested_topic())
     if not home_q.has_data(session):
         return page("home.html", [], "home", has_data=False, scale=scale)
-    mps = home_q.sitting_mp_stances(session, today, TOPIC)
-    candidates = home_q.candidate_figures(session, today, topic=TOPIC)
-    rows = home_q.commons_by_party(session, today, TOPIC)
+    mps = home_q.sitting_mp_stances(session, today, requested_topic())
+    candidates = home_q.candidate_figures(session, today, topic=requested_topic())
+    rows = home_q.commons_by_party(session, today, requested_topic())
     panels = [p for p in home_q.PANEL_ORDER if any(r.group == p and r.count for r in rows)]
     latest = changes_q.recent_changes(session, 1, 8)
     tables = home_tables(mps, candidates, rows, latest.changes, scale, today)
+    coverage, coverage_table = coverage_context(session, today)
     figure = charts.to_json(charts.small_multiples(rows, scale, panels)) if rows else None
-    return page("home.html", _table_arg(tables), "home", has_data=True, scale=scale, today=today, mps=mps,
+    return page("home.html", _table_arg([*tables, coverage_table]), "home", has_data=True, scale=scale,
+                today=today, mps=mps, coverage=coverage,
                 candidates=candidates, figure=figure, chart_table=chart_pivot(rows, scale),
                 chart_summary=chart_summary(rows, scale), latest=latest.changes,
                 chart_csv=url_for("public.home", format="csv", table="commons_by_party"))
@@ -108,7 +111,7 @@ def changes() -> Response | str:
     table = Table("changes", changes_q.CHANGE_COLUMNS, [changes_q.change_row(c) for c in result.changes],
                   "Changes to evidence, votes, party memberships and seats, newest first (when is UTC).",
                   frozenset({"title", "description", "source", "reason", "actor"}))
-    return page("changes.html", [table], f"changes-page-{result.page}", result=result, scale=scale_for(TOPIC),
+    return page("changes.html", [table], f"changes-page-{result.page}", result=result, scale=scale_for(requested_topic()),
                 kind=kind if kind in changes_q.TRACKED else "", kinds=changes_q.KINDS)
 
 
@@ -126,7 +129,7 @@ def changes_feed() -> Response:
 
 @bp.get("/methodology")
 def methodology() -> Response | str:
-    scale = scale_for(TOPIC)
+    scale = scale_for(requested_topic())
     stances = [{"key": s.key, "label": s.label, "short": s.short, "description": s.description,
                 "colour": s.colour, "rank": s.rank, "side": s.side} for s in scale.stances]
     strength = [{"kind": k, "strength": v} for k, v in sorted(scale.strength.items(), key=lambda kv: -kv[1])]

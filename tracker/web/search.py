@@ -32,21 +32,23 @@ from tracker.queries.stances import scale_for
 from tracker.search import MAX_LENGTH, PersonResult, SearchResults
 from tracker.search import search as find
 from tracker.stance import Scale
+from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page, requested_format
 
 bp = Blueprint("search", __name__)
 _GSS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
-TOPIC = "ceasefire"
 
 COLUMNS = ("kind", "name", "url", "detail", "stance", "stance_label", "stance_conflict", "source_url",
-           "source")
+           "source", "also_known_as")
 DESCRIPTION = (
     "Search results, best first within each kind (person, constituency, council, party). "
     "url: the result's page; detail: a person's current seat or latest candidacy and party, "
     "or what kind of place or party it is. For people, stance/stance_label is their current "
     "stance on a ceasefire (stance_conflict when the latest evidence disagrees), and source_url "
     "and source the URL and name of the source of the latest evidence for it (empty when no "
-    "stance is recorded; source_url is empty when the source has no web address).")
+    "stance is recorded; source_url is empty when the source has no web address). "
+    "also_known_as: for a person found by another name a source used for them (not their "
+    "display name, which is name), that name.")
 
 
 @bp.get("/search")
@@ -75,8 +77,9 @@ def search() -> BaseResponse | str:
             message = (f"{found.postcode} is in {place}, which we have no page for yet. "
                        "Here are the places and people matching its name.")
             name_query = found.constituency_name or query
-    results = find(session, name_query) if name_query else SearchResults(query)
-    scale = scale_for(TOPIC)
+    topic = requested_topic()
+    results = find(session, name_query, topic=topic) if name_query else SearchResults(query)
+    scale = scale_for(topic)
     return page("search.html", [results_table(results, scale)], "search",
                 query=query, results=results, message=message, scale=scale, party_url=party_url)
 
@@ -136,7 +139,8 @@ def _person_row(result: PersonResult, scale: Scale) -> dict[str, object]:
             "stance_label": scale.label(scale.default if current.conflict else current.stance),
             "stance_conflict": current.conflict,
             "source_url": latest.source_url if latest else None,
-            "source": latest.source_label if latest else None}
+            "source": latest.source_label if latest else None,
+            "also_known_as": result.also_known_as}
 
 
 def party_url(slug: str, external: bool = False) -> str:
@@ -165,5 +169,6 @@ def results_table(results: SearchResults, scale: Scale) -> Table:
     rows += [{"kind": "party", "name": p.name, "detail": p.short_name,
               "url": party_url(p.slug, external=True)}
              for p in results.parties]
-    return Table("results", COLUMNS, rows, DESCRIPTION, frozenset({"name", "detail", "source"}))
+    return Table("results", COLUMNS, rows, DESCRIPTION,
+                 frozenset({"name", "detail", "source", "also_known_as"}))
 

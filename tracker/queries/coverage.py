@@ -1,0 +1,131 @@
+"""Coverage: for each topic, how many sitting MPs, GE2024 candidates and councillors hold a
+recorded stance.
+
+"A recorded stance" means what the home page's candidate figure means: at least one piece
+of evidence (or a vote in a tracked division) that sets a stance on the topic, now or in
+the past. A vote that says nothing on its own, or no vote recorded, does not count. The
+figures come from the same timelines as the person pages. Topics are data
+(``data/topics``), so every topic in the database is counted and none is named here.
+
+Statements: three for the groups, one for the topics, and per topic those of one call of
+``timelines_for_people``, whatever the number of people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from tracker.models import Body, Candidacy, Election, Membership, Topic
+from tracker.queries.home import GE2024, sitting_mp_ids
+from tracker.queries.stances import timelines_for_people
+
+# The groups, in the order pages and the CLI show them: (key, label).
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("sitting_mps", "sitting MPs"),
+    ("ge2024_candidates", "candidates at the 2024 general election"),
+    ("councillors", "councillors in our data"),
+)
+
+
+@dataclass(frozen=True)
+class GroupCoverage:
+    key: str
+    label: str
+    total: int  # people in the group
+    with_stance: int  # of those, people with a recorded stance on the topic
+
+
+@dataclass(frozen=True)
+class TopicCoverage:
+    topic: str  # slug
+    name: str
+    groups: tuple[GroupCoverage, ...]
+
+    def group(self, key: str) -> GroupCoverage:
+        return next(g for g in self.groups if g.key == key)
+
+    @property
+    def sentence(self) -> str:
+        return coverage_sentence(self)
+
+
+def ge2024_candidate_ids(session: Session, election_slug: str = GE2024) -> list[int]:
+    """Everyone who stood at the election (one query)."""
+    rows = session.exec(select(Candidacy.person_id).join(Election, Election.id == Candidacy.election_id)  # type: ignore[arg-type]
+                        .where(Election.slug == election_slug).distinct()).all()
+    return sorted(rows)
+
+
+def councillor_ids(session: Session, today: date) -> list[int]:
+    """People with a council seat open today (one query)."""
+    rows = session.exec(
+        select(Membership.person_id).join(Body, Body.id == Membership.body_id)  # type: ignore[arg-type]
+        .where(Body.kind == "council",
+               or_(col(Membership.start_date).is_(None), col(Membership.start_date) <= today),
+               or_(col(Membership.end_date).is_(None), col(Membership.end_date) >= today))
+        .distinct()).all()
+    return sorted(rows)
+
+
+def group_members(session: Session, today: date) -> dict[str, list[int]]:
+    """The person ids of each group on ``today`` (three queries)."""
+    return {"sitting_mps": sitting_mp_ids(session, today),
+            "ge2024_candidates": ge2024_candidate_ids(session),
+            "councillors": councillor_ids(session, today)}
+
+
+def coverage(session: Session, today: date) -> list[TopicCoverage]:
+    """Per topic (in slug order), each group's size and how many of it hold a recorded stance."""
+    members = group_members(session, today)
+    everyone = sorted({pid for ids in members.values() for pid in ids})
+    out = []
+    for topic in session.exec(select(Topic).order_by(col(Topic.slug))).all():
+        timelines = timelines_for_people(session, everyone, topic.slug)
+        recorded = {pid for pid, timeline in timelines.items() if len(timeline.intervals) > 1}
+        groups = tuple(GroupCoverage(key, label, len(members[key]), len(recorded.intersection(members[key])))
+                       for key, label in GROUPS)
+        out.append(TopicCoverage(topic.slug, topic.name, groups))
+    return out
+
+
+def coverage_sentence(item: TopicCoverage) -> str:
+    """'We hold a recorded stance on “Ceasefire in Gaza” for 33 of the 650 sitting MPs, ...'."""
+    parts = [f"{g.with_stance:,} of the {g.total:,} {g.label}" for g in item.groups]
+    listed = ", ".join(parts[:-1]) + f", and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return f"We hold a recorded stance on “{item.name}” for {listed}."
+
+
+def coverage_rows(items: list[TopicCoverage], today: date) -> list[dict[str, object]]:
+    """One row per topic and group: the twin table and `tracker stats --json` share it."""
+    return [{"topic": item.topic, "topic_name": item.name, "group": g.key, "on": today,
+             "with_recorded_stance": g.with_stance, "out_of": g.total}
+            for item in items for g in item.groups]
+
+
+def coverage_summary(session: Session, today: date | None = None) -> dict[str, object]:
+    """What `tracker stats --json` reports under "coverage"."""
+    today = today or date.today()
+    items = coverage(session, today)
+    return {"on": today.isoformat(),
+            "topics": {item.topic: {"name": item.name, "sentence": coverage_sentence(item),
+                                    **{g.key: {"with_recorded_stance": g.with_stance, "out_of": g.total}
+                                       for g in item.groups}}
+                       for item in items}}
+
+
+def coverage_lines(session: Session, today: date | None = None) -> list[str]:
+    """The "Coverage" block `tracker stats` prints after the table counts."""
+    today = today or date.today()
+    items = coverage(session, today)
+    lines = ["", f"Coverage on {today.isoformat()}: people with a recorded stance"]
+    if not items:
+        lines.append("  no topics loaded (run `tracker import reference`)")
+    width = max(len(label) for _key, label in GROUPS)
+    for item in items:
+        lines.append(f"  {item.name} ({item.topic})")
+        lines.extend(f"    {g.label.ljust(width)}  {g.with_stance:>6,} of {g.total:>6,}" for g in item.groups)
+    return lines
