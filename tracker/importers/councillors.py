@@ -4,7 +4,10 @@ Reads ``councillors/councillors_left_labour_over_gaza_2023.csv``: one row per
 councillor named in a news report. For each row: the council (an Area and a
 Body), the person, their council seat, their Labour affiliation ending on the
 day they left and the new one starting then, and an approved ``party_switch``
-evidence row (they left over Labour's refusal to call for a ceasefire).
+evidence row (they left over Labour's refusal to call for a ceasefire). The council
+is found by name or alternative name among the stored ones (the register's, once
+``import councils`` ran: "Walsall Council" is Walsall Metropolitan Borough Council),
+and made only when none fits (``council_index``).
 
 These people have no external ids, so the importer finds them again by its own
 keys, ``council:<council-slug>:<name-slug>`` (the seed loader uses the same): the seat's
