@@ -294,9 +294,9 @@ def listed_counts(positions: Iterable[str]) -> dict[str, int]:
 def _count_notes(published: PublishedDivision) -> list[str]:
     listed = listed_counts(v.position for v in published.votes)
     notes = []
-    for position, count in (("aye", published.aye_count), ("no", published.no_count)):
+    for position, word, count in (("aye", "ayes", published.aye_count), ("no", "noes", published.no_count)):
         if count is not None and listed[position] != count:
-            notes.append(f"the record names {listed[position]} members as {'ayes' if position == 'aye' else 'noes'} "
+            notes.append(f"the record names {listed[position]} members as {word} "
                          f"but gives a count of {count}")
     both = sum(1 for v in published.votes if v.position == "both")
     if both:

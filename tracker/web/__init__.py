@@ -19,7 +19,6 @@ def init_app(app: Flask) -> None:
         public,
         search,
     )
-
     from tracker.web.topics import topic_nav
 
     filters.init_app(app)

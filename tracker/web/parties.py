@@ -71,7 +71,8 @@ def party(slug: str) -> Response | str:
     stances = q.person_stances(session, ids, requested_topic())  # type: ignore[arg-type]
     tally = q.stance_tally([stances[s.person.id] for s in current], scale)  # type: ignore[index]
     try:
-        monthly = [r for r in stance_counts(session, by="party", first=CHART_FROM, last=today, topic=requested_topic())
+        monthly = [r for r in stance_counts(session, by="party", first=CHART_FROM, last=today,
+                                            topic=requested_topic())
                    if r.group == found.name]
     except LookupError:  # no House of Commons in this database yet
         monthly = []

@@ -135,9 +135,10 @@ def person_tables(report: dict[str, Any], votes: list[dict[str, Any]] | None = N
               "Changes of stance (kind = shift) and votes against what the person had said or pledged "
               "(kind = voted_against or did_not_vote).", text),
         Table("votes", VOTE_COLUMNS, votes or [],
-              "Votes in tracked divisions of this topic; a vote with no stance says nothing on its own. whip: "
-              "the whip of the member's party, where known, and whip_verdict whether the vote followed it; "
-              "also_reported_by: other sources that named the same vote.", text | {"whip_verdict", "whip_basis"}),
+              "Votes in tracked divisions of this topic; a vote with no stance says nothing on its own. "
+              "whip: the whip of the member's party, where known, and whip_verdict whether the vote "
+              "followed it; also_reported_by: other sources that named the same vote.",
+              text | {"whip_verdict", "whip_basis"}),
         Table("parties", ("person", "party", "party_slug", "start", "end", "note", "source", "source_url"),
               parties, "Party history: start and end dates as recorded (empty end = still a member).", text),
     ]

@@ -111,7 +111,8 @@ def changes() -> Response | str:
     table = Table("changes", changes_q.CHANGE_COLUMNS, [changes_q.change_row(c) for c in result.changes],
                   "Changes to evidence, votes, party memberships and seats, newest first (when is UTC).",
                   frozenset({"title", "description", "source", "reason", "actor"}))
-    return page("changes.html", [table], f"changes-page-{result.page}", result=result, scale=scale_for(requested_topic()),
+    return page("changes.html", [table], f"changes-page-{result.page}", result=result,
+                scale=scale_for(requested_topic()),
                 kind=kind if kind in changes_q.TRACKED else "", kinds=changes_q.KINDS)
 
 
