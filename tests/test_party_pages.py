@@ -9,7 +9,10 @@ import re
 from datetime import date
 
 import pytest
+from independent import independent_stances
+from sqlmodel import select
 
+from tracker.models import Person
 from tracker.queries.stances import scale_for
 
 SCALE = scale_for("ceasefire")
@@ -31,10 +34,18 @@ def _labour_sitting_today(shared_data) -> set[str]:  # type: ignore[no-untyped-d
                 and (not r["end_date"] or date.fromisoformat(r["end_date"]) >= today)}
 
 
-def _listed_ayes(shared_data) -> set[str]:  # type: ignore[no-untyped-def]
-    path = shared_data / "divisions" / "labour_ayes_2023-11-15_PARTIAL_indy100.csv"
+def _labour_sitting_on(shared_data, day: date) -> set[int]:  # type: ignore[no-untyped-def]
+    path = shared_data / "mps" / "mps_2019_parliament_memberships.csv"
     with path.open(encoding="utf-8") as handle:
-        return {r["parliament_member_id"] for r in csv.DictReader(handle)}
+        return {int(r["parliament_member_id"]) for r in csv.DictReader(handle)
+                if r["party"] in LABOUR_PARTIES and date.fromisoformat(r["start_date"]) <= day
+                and (not r["end_date"] or date.fromisoformat(r["end_date"]) >= day)}
+
+
+def _ceasefire(session, parliament_ids: set[int], day: date) -> int:  # type: ignore[no-untyped-def]
+    """How many of these MPs called for a ceasefire on ``day``, counted from the rows."""
+    ids = set(session.exec(select(Person.id).where(Person.parliament_id.in_(parliament_ids))).all())  # type: ignore[union-attr]
+    return sum(1 for stance in independent_stances(session, ids, day).values() if stance == "ceasefire")
 
 
 @pytest.fixture
@@ -47,7 +58,7 @@ def real_data(cli, shared_data):  # type: ignore[no-untyped-def]
 
 @pytest.mark.shared_data
 @pytest.mark.slow
-def test_labour_page_with_the_real_data(real_data, client, count_queries):
+def test_labour_page_with_the_real_data(real_data, client, count_queries, session):
     with count_queries() as labour_queries:
         response = client.get("/parties/labour")
     assert response.status_code == 200
@@ -61,30 +72,33 @@ def test_labour_page_with_the_real_data(real_data, client, count_queries):
     assert re.search(r"Source:\s+Socialist Worker, Labour&#39;s call for an &#39;immediate", line)
     assert "never counted as any member’s own stance" in line
 
-    # Stances now: the sitting Labour MPs of the data files, and those of them on indy100's list of ayes.
+    # Stances now: the sitting Labour MPs of the data files, and their stances counted from the rows.
     sitting = _labour_sitting_today(real_data)
-    ayes_sitting = sitting & _listed_ayes(real_data)
     assert f"<strong>{len(sitting)}</strong> sitting MPs today" in page
     now = page[page.index('id="now-h"'):page.index('id="time-h"')]
+    ceasefire_now = _ceasefire(session, {int(i) for i in sitting}, date.today())
     assert re.search(r'stance-ceasefire">Calls for an immediate ceasefire</span> '
-                     rf"<strong>{len(ayes_sitting)}</strong> of {len(sitting)}\b", now)
+                     rf"<strong>{ceasefire_now}</strong> of {len(sitting)}\b", now)
     assert "No recorded position</span> <strong>" in now  # no recorded stance shown like any other
 
     # Over time: a chart container with its table alternative and its CSV.
     assert 'id="party-chart"' in page and 'data-figure="party-chart-figure"' in page
     assert "The numbers behind this chart" in page
-    assert re.search(r"<td>Nov 2023</td><td>0</td>", page)
-    assert re.search(r"<td>Dec 2023</td><td>33</td>", page)  # 33 listed Labour ayes after 15 Nov 2023
+    by_month = {day: _ceasefire(session, _labour_sitting_on(real_data, day), day)
+                for day in (date(2023, 11, 1), date(2023, 12, 1))}
+    assert re.search(rf"<td>Nov 2023</td><td>{by_month[date(2023, 11, 1)]}</td>", page)
+    assert re.search(rf"<td>Dec 2023</td><td>{by_month[date(2023, 12, 1)]}</td>", page)
     link = re.search(r'<a href="([^"]+)">Download the chart’s data \(CSV\)</a>', page)
     assert link
     monthly = _csv(client.get(link.group(1).replace("&amp;", "&")))
     assert list(monthly[0]) == ["month", "party", "stance", "stance_label", "count"]
     counts = {(r["month"], r["stance"]): int(r["count"]) for r in monthly}
-    assert counts[("2023-11", "ceasefire")] == 0 and counts[("2023-12", "ceasefire")] == 33
+    assert counts[("2023-11", "ceasefire")] == by_month[date(2023, 11, 1)]
+    assert counts[("2023-12", "ceasefire")] == by_month[date(2023, 12, 1)]
     assert {r["party"] for r in monthly} == {"Labour"}
     figure = json.loads(re.search(r'id="party-chart-figure">(.*?)</script>', page, re.S).group(1))
     ceasefire_trace = next(t for t in figure["data"] if t["marker"]["color"] == SCALE["ceasefire"].colour)
-    assert ceasefire_trace["y"][ceasefire_trace["x"].index("2023-12-01")] == 33
+    assert ceasefire_trace["y"][ceasefire_trace["x"].index("2023-12-01")] == by_month[date(2023, 12, 1)]
 
     # Members: Tahir Ali sat for Labour in 2019-2024; his stance links to his evidence.
     past = page[page.index('id="past-h"'):page.index('id="council-h"')]

@@ -93,5 +93,6 @@ def test_person_twins_answer(cli, client):
     assert "No ceasefire, no vote." in csv_text
     body = json.loads(client.get("/people/sophia-naqvi?format=json").get_data(as_text=True))
     assert set(body["tables"]) == {
-        "stance_periods", "evidence", "shifts_and_contradictions", "votes", "parties", "decisions_on_the_day"}
+        "stance_periods", "evidence", "shifts_and_contradictions", "votes", "parties", "decisions_on_the_day",
+        "names", "edms"}
     assert all(r["source_url"] or r["source"] for r in body["tables"]["evidence"]["rows"])

@@ -112,7 +112,7 @@ def test_from_data_dir_says_the_list_is_partial(mps, app: Flask, session: Sessio
     with app.app_context():
         sync_reference(session, Recorder(session, actor="test"), Path(app.config["DATA_DIR"]))
         result = from_data_dir(session, shared_data, lambda _label, _n: lambda _k: None)
-    assert result.added == 34  # 33 votes and the indy100 source
+    assert result.added == 67  # 33 votes, each linked to its source, and the indy100 source
     assert any("33 of the 56 Labour ayes" in note for note in result.notes)
     assert len(division_votes(session)) == 33
 

@@ -16,7 +16,7 @@ importer matches on later, and refusing would drop a real signature.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -129,15 +129,15 @@ def _tracking(path: Path, where: str, entry: dict, tracked: bool, topics: set[st
     if not scale.is_valid(means or "") or means == scale.default:
         raise ImportFileError(path, f"{where}: signing_means {means!r} is not a stance of "
                                     f"{topic} (one of: {', '.join(scale.keys())})")
-    return Tracking(**{**found.__dict__, "topic": topic, "signing_means": means})
+    return replace(found, topic=topic, signing_means=means)
 
 
 # -- writing ------------------------------------------------------------------------------
 
 def store_motions(session: Session, motions: list[Motion], *, origin: str, data_dir: Path,
-                  progress: Progress = no_progress) -> ImportResult:
+                  progress: Progress = no_progress, mapping: EdmMap | None = None) -> ImportResult:
     """Write ``motions`` (already checked) and their signatures; idempotent."""
-    mapping = read_edm_map(data_dir)
+    mapping = mapping or read_edm_map(data_dir)
     _check_titles(motions, mapping, data_dir, origin)
     recorder = Recorder(session, actor="import:edms", source=origin)
     topics = ensure_topics(session, recorder, data_dir)
@@ -244,9 +244,9 @@ def import_edms_csv(session: Session, path: Path, data_dir: Path,
                     progress: Progress = no_progress) -> ImportResult:
     path = Path(path)
     motions = read_signatures_csv(path)
-    result = store_motions(session, motions, origin=source_name(path), data_dir=data_dir,
-                           progress=progress)
     mapping = read_edm_map(data_dir)
+    result = store_motions(session, motions, origin=source_name(path), data_dir=data_dir,
+                           progress=progress, mapping=mapping)
     held = {m.edm_id for m in motions}
     missing = sorted(i for i, t in mapping.motions.items() if t.topic and i not in held)
     if missing:

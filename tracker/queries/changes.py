@@ -28,6 +28,7 @@ from tracker.models import (
     Person,
     Revision,
     Source,
+    Topic,
     Vote,
 )
 from tracker.queries.stances import scale_for, source_label
@@ -141,6 +142,8 @@ class _Lookup:
         self.people = self._fetch(session, Person, ids("person_id"))
         self.parties = self._fetch(session, Party, ids("party_id"))
         self.divisions = self._fetch(session, Division, ids("division_id"))
+        topic_ids = set(ids("topic_id")) | {d.topic_id for d in self.divisions.values() if d.topic_id}
+        self.topics = self._fetch(session, Topic, sorted(topic_ids))
         self.areas = self._fetch(session, Area, ids("area_id"))
         self.bodies = self._fetch(session, Body, ids("body_id"))
         self.sources = self._fetch(session, Source, ids("source_id"))
@@ -220,6 +223,10 @@ def _changed_fields(lookup: _Lookup, scale: Scale, revision: Revision) -> str:
     return "; ".join(parts) or "details changed"
 
 
+_VOTED = {"no vote recorded": "had no vote recorded", "both": "voted in both lobbies",
+          "teller aye": "was a teller for the ayes", "teller no": "was a teller for the noes"}
+
+
 def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision) -> Change:
     values = lookup.values[revision.id]
     table, action = revision.table_name, revision.action
@@ -230,6 +237,10 @@ def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision) -> Change:
     who = person.name if person else (f"{party.name} (party line)" if party and table == "evidence"
                                       else "someone no longer in our records")
     stance: str | None = None
+    topic_id = division.topic_id if division else values.get("topic_id")
+    topic = lookup.topics.get(topic_id) if isinstance(topic_id, int) else None  # type: ignore[arg-type]
+    if topic is not None:
+        scale = scale_for(topic.slug)
     if table == "evidence":
         stance = values.get("stance")
         kind = str(values.get("kind") or "evidence").replace("_", " ")
@@ -255,7 +266,7 @@ def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision) -> Change:
         if action == "create":
             title = f"Vote recorded for {who}"
             meaning = f", which counts as “{_label(scale, stance)}”" if _label(scale, stance) else ""
-            description = f"{who} voted {position} in {division_name}{meaning}."
+            description = f"{who} {_VOTED.get(position, 'voted ' + position)} in {division_name}{meaning}."
         elif action == "delete":
             title, description = f"Vote of {who} removed", f"{who}: the vote in {division_name} was removed."
         else:
