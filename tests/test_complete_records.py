@@ -23,10 +23,12 @@ def test_labour_rebels_read_ceasefire_with_the_whip_they_defied(client, slug):
     page = client.get(f"/people/{slug}").get_data(as_text=True)
     stance = _section(page, "stance-h")
     assert "Calls for an immediate ceasefire" in stance and 'datetime="2023-11-15"' in stance
+    assert "<strong>Voted against the Labour whip (abstain)</strong> on King&#39;s Speech: SNP amendment (h)" in stance
     votes = _section(page, "votes-h")
     assert "Voted against the Labour whip (abstain)." in votes
     assert f'href="{LABOURLIST}"' in votes
     assert 'href="https://votes.parliament.uk/votes/commons/division/1666"' in votes
+    assert 'also reported by <a href="https://www.indy100.com/' in votes or slug != "tahir-ali"
     rows = json.loads(client.get(f"/people/{slug}?format=json&table=votes").get_data(as_text=True))
     [snp] = [r for r in rows["tables"]["votes"]["rows"]
              if r["division"] == "2023-11-15-snp-amendment-h-immediate-ceasefire"]
@@ -44,7 +46,7 @@ def test_keir_starmer_backs_pauses_and_has_no_vote_recorded_on_the_snp_amendment
     votes = _section(page, "votes-h")
     assert "<strong>No vote recorded</strong>" in votes
     assert "Followed the Labour whip to abstain." in votes
-    assert "not voting is never counted as a stance" in votes
+    assert "Not voting is never counted as a stance" in votes
 
 
 def test_every_mp_sitting_on_the_day_has_a_stance_or_an_explicit_no_vote(client):

@@ -96,7 +96,8 @@ def division(slug: str) -> Response | str:
     tables = division_tables(record, votes, by_party, vote_means, scale)
     return page("division.html", only_requested(tables), d.slug,
                 record=record, division=d, votes=votes, by_party=by_party, vote_means=vote_means,
-                scale=scale, held=held, gap=gap_note(d, held), labels=q.POSITION_LABELS,
+                scale=scale, held=held, gap=gap_note(d, held),
+                labels={k: v for k, v in q.POSITION_LABELS.items() if k != "both" or held["both"]},
                 count_notes=count_notes(d, held), whip_labels=WHIP_LABELS,
                 nothing=NOTHING_ON_ITS_OWN, result_source_label=q.short_source(record.source))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort
 
@@ -70,7 +71,7 @@ def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Sca
         if e["stance"]:
             meaning = f"Counts as “{scale.label(e['stance'])}”."
         elif position == "no_vote_recorded":
-            meaning = "No vote recorded: not voting is never counted as a stance."
+            meaning = "Not voting is never counted as a stance."
         elif position == "both":
             meaning = "Voted in both lobbies, a recognised way to abstain: this says nothing on its own."
         else:
@@ -89,9 +90,15 @@ def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Sca
             "whip_verdict": context.verdict if context else None,
             "source": e["source"], "source_url": e["source_url"],
             "also_reported_by": " ".join(s.url for s in also) or None,  # type: ignore[misc]
-            "also_reported_by_labels": [(s.url, s.publisher or s.url) for s in also]})
+            "also_reported_by_labels": [(s.url, s.publisher or _site(s.url)) for s in also]})
     rows.sort(key=lambda r: r["date"], reverse=True)
     return rows
+
+
+def _site(url: str) -> str:
+    """'indy100.com' for a source with no publisher recorded."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def _urls(evidence: list[dict[str, Any]]) -> str | None:
