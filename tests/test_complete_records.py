@@ -23,7 +23,8 @@ def test_labour_rebels_read_ceasefire_with_the_whip_they_defied(client, slug):
     page = client.get(f"/people/{slug}").get_data(as_text=True)
     stance = _section(page, "stance-h")
     assert "Calls for an immediate ceasefire" in stance and 'datetime="2023-11-15"' in stance
-    assert "<strong>Voted against the Labour whip (abstain)</strong> on King&#39;s Speech: SNP amendment (h)" in stance
+    assert ("<strong>Voted against the Labour whip (abstain)</strong> on King&#39;s Speech: "
+            "SNP amendment (h)") in stance
     votes = _section(page, "votes-h")
     assert "Voted against the Labour whip (abstain)." in votes
     assert f'href="{LABOURLIST}"' in votes
