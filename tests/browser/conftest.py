@@ -74,7 +74,8 @@ class Known:
     mp_stance: str = "Calls for an immediate ceasefire"
     vote_date: str = "2023-11-15"
     vote_day: str = "15 Nov 2023"
-    source_url: str = "https://www.indy100.com/politics/labour-mps-vote-for-ceasefire"
+    source_url: str = "https://votes.parliament.uk/votes/commons/division/1666"  # the official record
+    division: str = "2023-11-15-snp-amendment-h-immediate-ceasefire"
 
 
 KNOWN = Known()

@@ -86,7 +86,8 @@ def test_postcode_to_mp_stance_evidence_source_and_data(browse: Browsing, known:
     rows = list(csv.DictReader(io.StringIO(text)))
     header = text.splitlines()[0].split(",")
     assert {"date", "kind", "stance", "stance_label", "source_url"} <= set(header), header
-    vote = [r for r in rows if r.get("date") == known.vote_date and r.get("kind") == "vote"]
+    vote = [r for r in rows if r.get("date") == known.vote_date and r.get("kind") == "vote"
+            and r.get("division") == known.division]
     assert vote, f"no row for the {known.vote_day} vote in:\n{text}"
     assert vote[0]["stance"] == "ceasefire"
     assert vote[0]["stance_label"] == known.mp_stance
