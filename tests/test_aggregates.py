@@ -31,8 +31,8 @@ def _ceasefire_on(session, shared_data, day: date) -> int:  # type: ignore[no-un
     return sum(1 for stance in independent_stances(session, ids, day).values() if stance == "ceasefire")
 
 
+@pytest.mark.imported
 def test_labour_counts_by_month_match_the_evidence(cli, session, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
     result = cli("aggregate", "--by", "party", "--from", "2023-11", "--to", "2023-12")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))

@@ -82,8 +82,8 @@ def test_empty_database_changes_and_feed(client):
 
 @pytest.mark.shared_data
 @pytest.mark.slow
+@pytest.mark.imported
 def test_changes_are_paged_and_twins_answer(cli, client, session, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
     tracked = ("evidence", "vote", "affiliation", "membership")
     total = len(session.exec(select(Revision.id).where(Revision.table_name.in_(tracked))).all())  # type: ignore[attr-defined]
     page1 = client.get("/changes").get_data(as_text=True)

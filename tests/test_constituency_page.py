@@ -30,8 +30,8 @@ def _section(page: str, heading_id: str) -> str:
     return page[start:page.index("</section>", start)]
 
 
+@pytest.mark.imported
 def test_hall_green_and_moseley_page_and_its_links(cli, client, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
     response = client.get(HALL_GREEN)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -102,9 +102,9 @@ def test_hall_green_and_moseley_page_and_its_links(cli, client, shared_data):
                      past)
 
 
+@pytest.mark.imported
 def test_statement_count_does_not_grow_with_candidates_or_mps(cli, client, session, count_queries,
                                                               shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
     counts = _candidates_by_seat(shared_data)
     fewest, most = min(counts, key=lambda k: counts[k]), max(counts, key=lambda k: counts[k])
     assert counts[most] >= 2 * counts[fewest]

@@ -40,8 +40,8 @@ def _listed_ayes(shared_data) -> set[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.shared_data
 @pytest.mark.slow
+@pytest.mark.imported
 def test_general_election_page_with_the_real_data(cli, shared_data, client, count_queries):
-    assert cli("import", "all", "--data-dir", str(shared_data)).exit_code == 0
     results = _results(shared_data)
     seats = {r["ONS ID"] for r in results}
     # Candidates who voted aye on 15 Nov 2023 (the only stances the public data gives) and stood again.

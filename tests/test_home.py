@@ -27,8 +27,8 @@ def test_empty_database_home_page_says_there_is_no_data(client):
 
 @pytest.mark.shared_data
 @pytest.mark.slow
+@pytest.mark.imported
 def test_home_figures_match_an_independent_count(cli, client, session, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
     # Sitting MPs: the open memberships of the 2024 Parliament file.
     with (shared_data / "mps" / "mps_2024_parliament_memberships.csv").open(encoding="utf-8") as handle:
         sitting_ids = {int(r["parliament_member_id"]) for r in csv.DictReader(handle) if not r["end_date"]}

@@ -18,9 +18,8 @@ def _counts(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return json.loads(cli("stats", "--json").output)
 
 
+@pytest.mark.imported  # `tracker import all` into an empty database, once per test run
 def test_import_all_loads_everything_once(cli, session, shared_data):
-    first = cli("import", "all", "--data-dir", str(shared_data))
-    assert first.exit_code == 0, first.output
     counts = _counts(cli)
 
     constituencies = session.exec(select(Area.boundary_set, func.count()).where(
@@ -49,8 +48,8 @@ def test_import_all_loads_everything_once(cli, session, shared_data):
     assert _counts(cli) == counts
 
 
-def test_tahir_ali_calls_for_a_ceasefire_since_the_vote(cli, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
+@pytest.mark.imported
+def test_tahir_ali_calls_for_a_ceasefire_since_the_vote(cli):
     report = json.loads(cli("stance", "Tahir Ali", "--json").output)
     current = report["current"]
     assert current["stance"] == "ceasefire"
@@ -64,8 +63,8 @@ def test_tahir_ali_calls_for_a_ceasefire_since_the_vote(cli, shared_data):
     assert "votes.parliament.uk" in text
 
 
-def test_oxford_councillor_shows_the_switch_from_labour(cli, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
+@pytest.mark.imported
+def test_oxford_councillor_shows_the_switch_from_labour(cli):
     report = json.loads(cli("stance", "Shaista Aziz", "--json").output)
     assert report["current"]["stance"] == "ceasefire"
     assert report["current"]["since"] == "2023-10-14"

@@ -78,8 +78,8 @@ def test_methodology_renders_the_scale_rules_sources_and_corrections(client, app
 
 @pytest.mark.shared_data
 @pytest.mark.slow
+@pytest.mark.imported
 def test_oxford_council_page_and_every_pages_twins(cli, client, shared_data):
-    cli("import", "all", "--data-dir", str(shared_data))
     page = client.get("/councils/oxford-city-council").get_data(as_text=True)
     councillors = shared_data / "councillors" / "councillors_left_labour_over_gaza_2023.csv"
     with councillors.open(encoding="utf-8") as f:

@@ -50,14 +50,14 @@ def _ceasefire(session, parliament_ids: set[int], day: date) -> int:  # type: ig
 
 @pytest.fixture
 def real_data(cli, shared_data):  # type: ignore[no-untyped-def]
-    result = cli("import", "all", "--data-dir", str(shared_data))
-    assert result.exit_code == 0, result.output
+    """The imported database (tests asking for it are marked ``imported``) plus the seeds."""
     assert cli("seed").exit_code == 0
     return shared_data
 
 
 @pytest.mark.shared_data
 @pytest.mark.slow
+@pytest.mark.imported
 def test_labour_page_with_the_real_data(real_data, client, count_queries, session):
     with count_queries() as labour_queries:
         response = client.get("/parties/labour")
@@ -118,6 +118,7 @@ def test_labour_page_with_the_real_data(real_data, client, count_queries, sessio
 
 @pytest.mark.shared_data
 @pytest.mark.slow
+@pytest.mark.imported
 def test_party_twins_and_index_with_the_real_data(real_data, client):
     rows = _csv(client.get("/parties/labour?format=csv"))
     assert list(rows[0])[:2] == ["table", "party"]

@@ -29,9 +29,8 @@ HALL_GREEN = "E14001094"
 
 
 @pytest.fixture
-def real_data(cli, shared_data: Path) -> None:
-    result = cli("import", "all", "--data-dir", str(shared_data))
-    assert result.exit_code == 0, result.output
+def real_data(shared_data: Path) -> None:
+    """The tests asking for it start from the imported database (marked ``imported``)."""
 
 
 @pytest.fixture
@@ -75,6 +74,7 @@ TOLERANCE = [
 
 
 @pytest.mark.slow
+@pytest.mark.imported
 def test_tolerant_name_search_on_the_real_data(real_data, client, session: Session) -> None:
     for query, first in TOLERANCE:
         slugs = people_on(get(client, query))
@@ -100,6 +100,7 @@ def test_accents_are_ignored_both_ways(seeded, session: Session, client) -> None
 # -- grouped results -------------------------------------------------------------------------
 
 @pytest.mark.slow
+@pytest.mark.imported
 def test_results_are_grouped_with_roles_parties_stances_and_links(real_data, client,
                                                                   session: Session) -> None:
     page = get(client, "tahir ali")
@@ -207,6 +208,7 @@ def not_found(_request: httpx.Request) -> httpx.Response:
 
 
 @pytest.mark.slow
+@pytest.mark.imported
 def test_a_postcode_goes_to_its_constituency_and_is_cached(real_data, app: Flask, client, session,
                                                             hall_green_answer) -> None:
     requests = serve(app, lambda _r: httpx.Response(200, json=hall_green_answer))
@@ -344,6 +346,7 @@ def test_raw_sql_writes_are_indexed_too(seeded, app: Flask, client) -> None:
 # -- a bounded number of statements ----------------------------------------------------------------
 
 @pytest.mark.slow
+@pytest.mark.imported
 def test_statements_do_not_grow_with_the_results(real_data, client, count_queries) -> None:
     get(client, "warm up")  # a new connection may ask once which extensions it has
     with count_queries() as one:
