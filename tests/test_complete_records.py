@@ -56,7 +56,15 @@ def test_every_mp_sitting_on_the_day_has_a_stance_or_an_explicit_no_vote(client)
     assert len(rows) == len({r["person"] for r in rows}) == 650
     assert {r["position"] for r in rows} == {"aye", "no", "teller_aye", "teller_no", "no_vote_recorded"}
     home = client.get("/").get_data(as_text=True)
-    assert "Of the 650 MPs sitting on" in home
+    votes = _section(home, "votes-h")
+    text = " ".join(votes.split())
+    assert ("SNP amendment (h) calling for an immediate ceasefire in Gaza</a></p> <p>The official record, "
+            "every member listed (650): 127 aye, 296 no, 227 no vote recorded.") in text
+    tracked = list(csv.DictReader(io.StringIO(client.get("/?format=csv&table=tracked_votes")
+                                              .get_data(as_text=True))))
+    snp = next(r for r in tracked if r["division"] == "2023-11-15-snp-amendment-h-immediate-ceasefire")
+    assert (snp["members_listed"], snp["aye"], snp["no"], snp["no_vote_recorded"]) == (
+        "650", "127", "296", "227")
 
 
 def test_the_second_topic_is_on_person_pages_home_and_twins(client):

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from tracker import charts
 from tracker.db import get_session
 from tracker.queries import changes as changes_q
+from tracker.queries import divisions as divisions_q
 from tracker.queries import home as home_q
 from tracker.queries.stances import scale_for
 from tracker.stance import AggregateRow, Scale, format_day, month_starts
@@ -32,22 +33,37 @@ def _table_arg(tables: list[Table]) -> list[Table]:
 def home() -> Response | str:
     session = get_session()
     today = date.today()
-    scale = scale_for(requested_topic())
+    topic = requested_topic()
+    scale = scale_for(topic)
     if not home_q.has_data(session):
         return page("home.html", [], "home", has_data=False, scale=scale)
-    mps = home_q.sitting_mp_stances(session, today, requested_topic())
-    candidates = home_q.candidate_figures(session, today, topic=requested_topic())
-    rows = home_q.commons_by_party(session, today, requested_topic())
+    mps = home_q.sitting_mp_stances(session, today, topic)
+    candidates = home_q.candidate_figures(session, today, topic=topic)
+    rows = home_q.commons_by_party(session, today, topic)
+    votes = [s for s in divisions_q.division_index(session) if s.topic_slug == topic]
     panels = [p for p in home_q.PANEL_ORDER if any(r.group == p and r.count for r in rows)]
     latest = changes_q.recent_changes(session, 1, 8)
     tables = home_tables(mps, candidates, rows, latest.changes, scale, today)
     coverage, coverage_table = coverage_context(session, today)
     figure = charts.to_json(charts.small_multiples(rows, scale, panels)) if rows else None
-    return page("home.html", _table_arg([*tables, coverage_table]), "home", has_data=True, scale=scale,
-                today=today, mps=mps, coverage=coverage,
+    return page("home.html", _table_arg([*tables, coverage_table, tracked_votes_table(votes)]), "home",
+                has_data=True, scale=scale, today=today, mps=mps, coverage=coverage, tracked_votes=votes,
                 candidates=candidates, figure=figure, chart_table=chart_pivot(rows, scale),
                 chart_summary=chart_summary(rows, scale), latest=latest.changes,
                 chart_csv=url_for("public.home", format="csv", table="commons_by_party"))
+
+
+def tracked_votes_table(votes: list[divisions_q.DivisionSummary]) -> Table:
+    rows = [{"division": v.division.slug, "date": v.division.division_date, "title": v.division.title,
+             "votes_complete": v.division.votes_complete, "members_listed": sum(v.held.values()),
+             "aye": v.held["aye"] + v.held["teller_aye"], "no": v.held["no"] + v.held["teller_no"],
+             "both": v.held["both"], "no_vote_recorded": v.held["no_vote_recorded"]} for v in votes]
+    columns = ("division", "date", "title", "votes_complete", "members_listed", "aye", "no", "both",
+               "no_vote_recorded")
+    return Table("tracked_votes", columns, rows,
+                 "The divisions on this topic and the members' votes we hold (tellers counted with their "
+                 "side; both = named in both lobbies). votes_complete: every member's vote is held.",
+                 frozenset({"title"}))
 
 
 def chart_pivot(rows: list[AggregateRow], scale: Scale) -> dict[str, Any]:
