@@ -171,8 +171,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM vote WHERE position = 'both'")
-    _vote_positions(OLD_POSITIONS)
     op.drop_index('uq_area_register_code', 'area')
     op.drop_column('area', 'alt_names')
     op.drop_column('area', 'council_type')
@@ -213,3 +211,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_area_overlap_area_id'))
 
     op.drop_table('area_overlap')
+    # After vote_source is gone: a "both" vote cannot be stored before this revision.
+    op.execute("DELETE FROM vote WHERE position = 'both'")
+    _vote_positions(OLD_POSITIONS)
