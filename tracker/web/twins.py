@@ -93,6 +93,9 @@ def data_links() -> dict[str, str]:
 def page(template: str, tables: Sequence[Table], filename: str, **context: Any) -> Response | str:
     """Render ``template``, or its data when ``?format=csv|json`` is asked for."""
     fmt = requested_format()
+    wanted = request.args.get("table")
+    # ``&table=NAME`` narrows a twin to one of the page's tables; an unknown name gives them all.
+    tables = [t for t in tables if t.name == wanted] or list(tables)
     if fmt == "csv":
         response = Response(as_csv(tables), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
