@@ -35,9 +35,10 @@ def election(slug: str) -> Response | str:
     found = q.election_by_slug(session, slug) if plausible_slug(slug) else None
     if found is None:
         abort(404)
-    scale = scale_for(requested_topic())
+    topic = requested_topic()
+    scale = scale_for(topic)
     stood = q.candidacies(session, found.id)  # type: ignore[arg-type]
-    stances = person_stances(session, [s.person.id for s in stood], requested_topic())  # type: ignore[misc]
+    stances = person_stances(session, [s.person.id for s in stood], topic)  # type: ignore[misc]
     contests = q.contests(stood, stances)
     tally = stance_tally([stances[s.person.id] for s in stood], scale)  # type: ignore[index]
     recorded = sum(1 for s in stood if stances[s.person.id].recorded)  # type: ignore[index]

@@ -60,19 +60,20 @@ def party(slug: str) -> Response | str:
     if found is None:
         abort(404)
     today = date.today()
-    scale = scale_for(requested_topic())
-    topic = topic_row(session, requested_topic())
+    topic_slug = requested_topic()
+    scale = scale_for(topic_slug)
+    topic = topic_row(session, topic_slug)
     seats = q.commons_seats(session, found.id)  # type: ignore[arg-type]
     current = sorted(q.current_mps(seats, today), key=lambda s: s.person.sort_name)
     past = q.parliament_mps(seats)
     council = q.councillors(session, found.id)  # type: ignore[arg-type]
     lines = q.official_line(session, found.id, topic.id) if topic else []  # type: ignore[arg-type]
     ids = [s.person.id for s in current] + [g[0].person.id for g in past] + [c.person.id for c in council]
-    stances = q.person_stances(session, ids, requested_topic())  # type: ignore[arg-type]
+    stances = q.person_stances(session, ids, topic_slug)  # type: ignore[arg-type]
     tally = q.stance_tally([stances[s.person.id] for s in current], scale)  # type: ignore[index]
     try:
         monthly = [r for r in stance_counts(session, by="party", first=CHART_FROM, last=today,
-                                            topic=requested_topic())
+                                            topic=topic_slug)
                    if r.group == found.name]
     except LookupError:  # no House of Commons in this database yet
         monthly = []

@@ -37,7 +37,8 @@ def constituency(slug: str) -> Response | str:
     if area is None or area.kind != places.CONSTITUENCY:
         abort(404)
     today = date.today()
-    scale = scale_for(requested_topic())
+    topic = requested_topic()
+    scale = scale_for(topic)
     seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
     stood = places.candidacies_for_area(session, area.id)  # type: ignore[arg-type]
     related = places.related_constituencies(session, area, seats)
@@ -47,7 +48,7 @@ def constituency(slug: str) -> Response | str:
                    if s.is_current(today)]
     people_ids = {s.person.id for s in seats} | {c.person.id for c in stood} | {
         s.person.id for r in related for s in r.seats} | {s.person.id for s in councillors}
-    stances = places.stances_with_evidence(session, sorted(people_ids), requested_topic())  # type: ignore[type-var]
+    stances = places.stances_with_evidence(session, sorted(people_ids), topic)  # type: ignore[type-var]
     current = [s for s in seats if s.is_current(today)]
     past = [s for s in seats if not s.is_current(today)]
     charts_for = [(s, *stance_chart(stances[s.person.id], scale)) for s in current]  # type: ignore[index]
@@ -67,10 +68,11 @@ def council(slug: str) -> Response | str:
     if area is None or area.kind != places.COUNCIL:
         abort(404)
     today = date.today()
-    scale = scale_for(requested_topic())
+    topic = requested_topic()
+    scale = scale_for(topic)
     seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
     ids = sorted({s.person.id for s in seats})  # type: ignore[type-var]
-    stances = places.stances_with_evidence(session, ids, requested_topic())
+    stances = places.stances_with_evidence(session, ids, topic)
     parties = places.parties_now(session, ids, today)
     sources = places.sources_of_seats(session, seats)
     seats.sort(key=lambda s: (not s.is_current(today), s.person.sort_name))

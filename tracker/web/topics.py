@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, g, request, url_for
 
 from tracker.queries.stances import scale_for
 from tracker.reference import topic_slugs
-from tracker.stance import Scale
 
 DEFAULT_TOPIC = "ceasefire"
 
@@ -27,8 +26,10 @@ class TopicChoice:
 
 def known_topics() -> list[str]:
     """Every topic slug, the default first."""
-    slugs = topic_slugs(Path(current_app.config["DATA_DIR"]))
-    return sorted(slugs, key=lambda s: (s != DEFAULT_TOPIC, s))
+    if "known_topics" not in g:  # read data/topics once per request
+        slugs = topic_slugs(Path(current_app.config["DATA_DIR"]))
+        g.known_topics = sorted(slugs, key=lambda s: (s != DEFAULT_TOPIC, s))
+    return list(g.known_topics)
 
 
 def requested_topic() -> str:
@@ -44,11 +45,6 @@ def topic_choices(selected: str, among: list[str] | None = None) -> list[TopicCh
     """The topics a page can switch between (``among``: only these, e.g. those with evidence)."""
     slugs = [s for s in known_topics() if among is None or s in among or s == selected]
     return [TopicChoice(s, scale_for(s).name, s == selected) for s in slugs]
-
-
-def topic_scale() -> tuple[str, Scale]:
-    slug = requested_topic()
-    return slug, scale_for(slug)
 
 
 # Pages that show one topic at a time and offer the others (the person page has its own list).
