@@ -21,7 +21,6 @@ from tracker.models import (
     Source,
     Topic,
     Vote,
-    VoteSource,
     Whip,
 )
 from tracker.queries.places import usable_slug
@@ -106,7 +105,7 @@ class VoteContext:
     whip: Whip | None
     whip_source: Source | None
     verdict: str | None  # "Voted against the Labour whip (abstain)", "Followed the ... whip to abstain"
-    sources: tuple[Source, ...]  # every source that reported the vote, main one first
+    also: tuple[Source, ...]  # the other sources that reported the vote, besides its main one
 
     @property
     def whip_text(self) -> str | None:
@@ -116,7 +115,10 @@ class VoteContext:
 
 
 def vote_contexts(session: Session, person_id: int) -> dict[str, VoteContext]:
-    """Per division slug, the whip of the person's party on the vote and its sources (two queries)."""
+    """Per division slug, the whip of the person's party on the vote and its other sources
+    (two queries)."""
+    from tracker.queries.divisions import other_sources
+
     rows = session.exec(
         select(Vote, Division.slug, Party, Whip, Source)
         .join(Division, Division.id == Vote.division_id)  # type: ignore[arg-type]
@@ -124,18 +126,11 @@ def vote_contexts(session: Session, person_id: int) -> dict[str, VoteContext]:
         .outerjoin(Whip, (Whip.division_id == Vote.division_id) & (Whip.party_id == Vote.party_id))  # type: ignore[arg-type]
         .outerjoin(Source, Source.id == Whip.source_id)  # type: ignore[arg-type]
         .where(Vote.person_id == person_id)).all()
-    links = session.exec(
-        select(VoteSource.vote_id, Source).join(Source, Source.id == VoteSource.source_id)  # type: ignore[arg-type]
-        .join(Vote, Vote.id == VoteSource.vote_id)  # type: ignore[arg-type]
-        .where(Vote.person_id == person_id)).all()
-    sources: dict[int, list[Source]] = {}
-    for vote_id, source in links:
-        sources.setdefault(vote_id, []).append(source)
+    also = other_sources(session, [vote.id for vote, *_rest in rows])  # type: ignore[misc]
     out = {}
     for vote, slug, party, whip, whip_source in rows:
-        listed = sorted(sources.get(vote.id, []), key=lambda s: (s.id != vote.source_id, s.id))  # type: ignore[arg-type]
         verdict = verdict_text(whip.whip, vote.position, party.name) if whip and party else None
-        out[slug] = VoteContext(party, whip, whip_source, verdict, tuple(listed))
+        out[slug] = VoteContext(party, whip, whip_source, verdict, tuple(also.get(vote.id, ())))  # type: ignore[arg-type]
     return out
 
 

@@ -11,7 +11,13 @@ from tracker import charts
 from tracker.db import get_session
 from tracker.models import Division
 from tracker.queries import person_page
-from tracker.queries.stances import party_lines, person_stance_report, scale_for, topic_row
+from tracker.queries.stances import (
+    party_lines,
+    person_stance_report,
+    scale_for,
+    timelines_for_people,
+    topic_row,
+)
 from tracker.stance import Scale
 from tracker.web.decisions import person_context
 from tracker.web.person_edms import person_edm_section
@@ -32,8 +38,10 @@ def person(slug: str) -> Response | str:
     scale = scale_for(topic_slug)
     report = person_stance_report(session, found, topic_slug)
     held_topics = person_page.topics_with_evidence(session, found.id)  # type: ignore[arg-type]
-    topic_summaries = [(choice, person_stance_report(session, found, choice.slug)["current"]
-                        if choice.slug != topic_slug else report["current"])
+    # Each other topic on record needs only its current stance (a dict or an Interval: both
+    # have stance and conflict).
+    topic_summaries = [(choice, report["current"] if choice.slug == topic_slug else
+                        timelines_for_people(session, [found.id], choice.slug)[found.id].current)  # type: ignore[list-item,index]
                        for choice in topic_choices(topic_slug, held_topics)]
     roles = person_page.roles(session, found.id)  # type: ignore[arg-type]
     history = person_page.party_history(session, found.id)  # type: ignore[arg-type]
@@ -77,7 +85,7 @@ def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Sca
         else:
             meaning = f"This vote says nothing on its own about the question “{scale.question}”"
         context = contexts.get(e["division"])
-        also = [s for s in context.sources if s.url and s.url != e["source_url"]] if context else []
+        also = [s for s in context.also if s.url] if context else []
         rows.append({
             "person": report["person"]["slug"], "division": e["division"],
             "division_title": division.title if division else e["summary"],
