@@ -13,6 +13,7 @@ Statements: three for the groups, one for the topics, and per topic those of one
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,7 @@ from sqlmodel import Session, col, select
 from tracker.models import Body, Candidacy, Election, Membership, Topic
 from tracker.queries.home import GE2024, sitting_mp_ids
 from tracker.queries.stances import timelines_for_people
+from tracker.stance import Timeline
 
 # The groups, in the order pages and the CLI show them: (key, label).
 GROUPS: tuple[tuple[str, str], ...] = (
@@ -78,13 +80,22 @@ def group_members(session: Session, today: date) -> dict[str, list[int]]:
             "councillors": councillor_ids(session, today)}
 
 
-def coverage(session: Session, today: date) -> list[TopicCoverage]:
-    """Per topic (in slug order), each group's size and how many of it hold a recorded stance."""
-    members = group_members(session, today)
-    everyone = sorted({pid for ids in members.values() for pid in ids})
+def everyone_counted(members: Mapping[str, Sequence[int]]) -> list[int]:
+    return sorted({pid for ids in members.values() for pid in ids})
+
+
+def coverage(session: Session, today: date, members: Mapping[str, Sequence[int]] | None = None,
+             known: Mapping[str, Mapping[int, Timeline]] | None = None) -> list[TopicCoverage]:
+    """Per topic (in slug order), each group's size and how many of it hold a recorded stance.
+
+    ``members`` and ``known`` (timelines per topic of everyone counted) let a page that has
+    already built them reuse them.
+    """
+    members = members if members is not None else group_members(session, today)
+    everyone = everyone_counted(members)
     out = []
     for topic in session.exec(select(Topic).order_by(col(Topic.slug))).all():
-        timelines = timelines_for_people(session, everyone, topic.slug)
+        timelines = (known or {}).get(topic.slug) or timelines_for_people(session, everyone, topic.slug)
         recorded = {pid for pid, timeline in timelines.items() if len(timeline.intervals) > 1}
         groups = tuple(GroupCoverage(key, label, len(members[key]), len(recorded.intersection(members[key])))
                        for key, label in GROUPS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from tracker.models import Body, Candidacy, Election, Membership, Person
 from tracker.queries.aggregates import stance_counts
 from tracker.queries.stances import scale_for, timelines_for_people
-from tracker.stance import AggregateRow, counts_on
+from tracker.stance import AggregateRow, Timeline, counts_on
 
 COMMONS = "house-of-commons"
 GE2024 = "uk-general-election-2024"
@@ -57,15 +57,25 @@ def sitting_mp_ids(session: Session, today: date) -> list[int]:
     return sorted(rows)
 
 
-def sitting_mp_stances(session: Session, today: date, topic: str = "ceasefire") -> StanceCounts:
-    """How many sitting MPs hold each stance today."""
+def _timelines(session: Session, ids: Sequence[int], topic: str,
+               known: Mapping[int, Timeline] | None) -> Mapping[int, Timeline]:
+    """The timelines of ``ids``: from ``known`` when it holds them all, else built now."""
+    if known is not None and all(pid in known for pid in ids):
+        return known
+    return timelines_for_people(session, ids, topic)
+
+
+def sitting_mp_stances(session: Session, today: date, topic: str = "ceasefire",
+                       known: Mapping[int, Timeline] | None = None) -> StanceCounts:
+    """How many sitting MPs hold each stance today (``known``: timelines already built)."""
     ids = sitting_mp_ids(session, today)
-    timelines = timelines_for_people(session, ids, topic)
+    timelines = _timelines(session, ids, topic, known)
     return StanceCounts(counts_on(timelines, today, scale_for(topic), ids))
 
 
 def candidate_figures(session: Session, today: date, election_slug: str = GE2024,
-                      topic: str = "ceasefire") -> CandidateFigures:
+                      topic: str = "ceasefire",
+                      known: Mapping[int, Timeline] | None = None) -> CandidateFigures:
     """How many of an election's candidates have any recorded stance, and which today.
 
     "Any recorded stance" means at least one piece of evidence that sets a stance,
@@ -79,7 +89,7 @@ def candidate_figures(session: Session, today: date, election_slug: str = GE2024
     total = session.exec(select(func.count()).select_from(Candidacy)
                          .where(Candidacy.election_id == election.id)).one()
     ids = sorted(set(rows))
-    timelines = timelines_for_people(session, ids, topic)
+    timelines = _timelines(session, ids, topic, known)
     recorded = [pid for pid in ids if len(timelines[pid].intervals) > 1]
     return CandidateFigures(election.name, total, len(recorded), counts_on(timelines, today, scale, recorded))
 

@@ -10,9 +10,10 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from tracker import charts
 from tracker.db import get_session
 from tracker.queries import changes as changes_q
+from tracker.queries import coverage as coverage_q
 from tracker.queries import divisions as divisions_q
 from tracker.queries import home as home_q
-from tracker.queries.stances import scale_for
+from tracker.queries.stances import scale_for, timelines_for_people
 from tracker.stance import AggregateRow, Scale, format_day, month_starts
 from tracker.web.coverage import coverage_context
 from tracker.web.topics import requested_topic
@@ -37,14 +38,17 @@ def home() -> Response | str:
     scale = scale_for(topic)
     if not home_q.has_data(session):
         return page("home.html", [], "home", has_data=False, scale=scale)
-    mps = home_q.sitting_mp_stances(session, today, topic)
-    candidates = home_q.candidate_figures(session, today, topic=topic)
+    # Everyone the coverage figures count, timelines built once for this topic and shared.
+    members = coverage_q.group_members(session, today)
+    timelines = timelines_for_people(session, coverage_q.everyone_counted(members), topic)
+    mps = home_q.sitting_mp_stances(session, today, topic, known=timelines)
+    candidates = home_q.candidate_figures(session, today, topic=topic, known=timelines)
     rows = home_q.commons_by_party(session, today, topic)
     votes = [s for s in divisions_q.division_index(session) if s.topic_slug == topic]
     panels = [p for p in home_q.PANEL_ORDER if any(r.group == p and r.count for r in rows)]
     latest = changes_q.recent_changes(session, 1, 8)
     tables = home_tables(mps, candidates, rows, latest.changes, scale, today)
-    coverage, coverage_table = coverage_context(session, today)
+    coverage, coverage_table = coverage_context(session, today, members, {topic: timelines})
     figure = charts.to_json(charts.small_multiples(rows, scale, panels)) if rows else None
     return page("home.html", _table_arg([*tables, coverage_table, tracked_votes_table(votes)]), "home",
                 has_data=True, scale=scale, today=today, mps=mps, coverage=coverage, tracked_votes=votes,
