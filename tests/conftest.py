@@ -150,6 +150,7 @@ def app(database_url: str) -> Iterator[Flask]:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "HTTP_RETRY_BACKOFF": 0.0,  # importers still retry, without waiting
     })
     yield app
     app.extensions["engine"].dispose()

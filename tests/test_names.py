@@ -112,7 +112,9 @@ def test_names_converge_whatever_the_order(session: Session) -> None:
     # The rename is a revision that says why.
     [rename] = session.exec(select(Revision).where(Revision.table_name == "person",
                                                    Revision.record_id == first.id)).all()
-    assert rename.before == {"name": "Kevan Beamish", "sort_name": "Beamish, Kevan"}
+    changed = {k for k in rename.after if rename.before[k] != rename.after[k]}
+    assert changed == {"name", "sort_name"}
+    assert (rename.before["name"], rename.before["sort_name"]) == ("Kevan Beamish", "Beamish, Kevan")
     assert "Commons Votes, 2023-11-15" in (rename.source or "")
 
 
@@ -200,8 +202,9 @@ def test_migration_0004_up_and_down(app: Flask, session: Session) -> None:
         assert search(session, "izzy fenn").people == []
     finally:
         session.close()
-        migrations.upgrade(engine)
+        migrations.upgrade(engine, "0004")
     assert migrations.current_revision(engine) == "0004"
+    migrations.upgrade(engine)
     # Rows written before the upgrade are indexed by it.
     assert [r.person.slug for r in search(session, "izzy fenn").people] == ["ysolde-fennimore"]
 

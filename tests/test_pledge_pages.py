@@ -100,3 +100,24 @@ def test_unknown_pledge_slugs_are_404s(client):
         assert response.status_code == 404
         assert "Try a search" in response.get_data(as_text=True)
     assert "We hold no pledge campaigns yet." in client.get("/pledges").get_data(as_text=True)
+
+
+def test_a_pledge_on_another_topic_reads_its_own_topics_scale(cli, client, session):
+    """A pledge's stance is a key of its own topic's scale, never the first topic's."""
+    cli("seed")
+    topic = session.exec(select(Topic).where(Topic.slug == "palestine-action")).one()
+    session.add(Pledge(slug="keep-palestine-action-legal", topic_id=topic.id, title="Keep it legal",
+                       text="Oppose the proscription.", organisation="Example Campaign",
+                       stance="opposes_proscription"))
+    session.commit()
+
+    page = client.get("/pledges/keep-palestine-action-legal").get_data(as_text=True)
+    assert ('Signing it means: <span class="badge stance-opposes_proscription">'
+            "Opposed proscribing Palestine Action</span>") in page
+    index = client.get("/pledges").get_data(as_text=True)
+    assert ('<span class="badge stance-opposes_proscription">Opposed proscribing Palestine Action</span>'
+            in index)
+    assert '<span class="badge stance-ceasefire">Calls for an immediate ceasefire</span>' in index
+    listed = {row["pledge"]: row["stance_label"] for row in _csv(client.get("/pledges?format=csv"))}
+    assert listed == {"keep-palestine-action-legal": "Opposed proscribing Palestine Action",
+                      "no-ceasefire-no-vote": "Calls for an immediate ceasefire"}

@@ -7,7 +7,13 @@ from typing import Any
 
 from flask import Flask
 
-from tracker.config import PROJECT_ROOT, TEMPLATES_DIR, from_environment, normalise_database_url
+from tracker.config import (
+    PROJECT_ROOT,
+    TEMPLATES_DIR,
+    from_environment,
+    normalise_database_url,
+    normalise_site_url,
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -18,9 +24,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["DATABASE_URL"] = normalise_database_url(str(app.config["DATABASE_URL"]))
+    app.config["SITE_URL"] = normalise_site_url(str(app.config["SITE_URL"]))
 
-    from tracker import db, web
+    from tracker import db, extensions, web
+    from tracker.cli import add_commands
 
     db.init_app(app)
+    extensions.init_app(app)
     web.init_app(app)
+    add_commands(app)  # `flask --app tracker ...` runs what `tracker ...` runs
     return app

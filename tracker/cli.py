@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from tracker import create_app
 from tracker.db import get_engine, get_session
+from tracker.locks import catch_locked_database
 from tracker.snapshot import snapshot_group
 
 
@@ -18,6 +19,12 @@ from tracker.snapshot import snapshot_group
              add_version_option=False, load_dotenv=False)
 def main() -> None:
     """Ceasefire-stance tracker. Settings come from the environment (DATABASE_URL, SECRET_KEY)."""
+
+
+def add_commands(app: Flask) -> None:
+    """Give ``flask --app tracker`` the commands of ``tracker`` (the same command objects)."""
+    for name, command in main.commands.items():
+        app.cli.add_command(command, name)
 
 
 # -- database -----------------------------------------------------------------
@@ -38,6 +45,18 @@ def db_upgrade(revision: str) -> None:
     _ensure_sqlite_folder(engine.url.database if engine.url.get_backend_name() == "sqlite" else None)
     migrate.upgrade(engine, revision)
     click.echo(f"Database at revision {migrate.current_revision(engine)}.")
+    if revision == "head":
+        _rebuild_stale_stances()
+
+
+def _rebuild_stale_stances() -> None:
+    """Build the stances of topics whose scale changed (or that were never built)."""
+    from tracker.db import session_scope
+    from tracker.readmodel import ensure_current
+
+    with session_scope(get_engine()) as session:
+        for done in ensure_current(session):
+            click.echo(f"Stances on {done.topic} rebuilt: {done.people} people, {done.periods} periods.")
 
 
 @db_group.command("downgrade")
@@ -167,13 +186,14 @@ def stats(as_json: bool) -> None:
 
 @main.command("stance")
 @click.argument("person")
-@click.option("--topic", default="ceasefire", show_default=True)
+@click.option("--topic", help="A topic slug of data/topics (default: the default topic).")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def stance(person: str, topic: str, as_json: bool) -> None:
+def stance(person: str, topic: str | None, as_json: bool) -> None:
     """A person's current stance, timeline, shifts and contradictions, with evidence."""
     from tracker.queries.people import find_people
     from tracker.queries.stances import person_stance_report
+    from tracker.reference import default_topic
     from tracker.stance_text import render_report
 
     session = get_session()
@@ -183,11 +203,36 @@ def stance(person: str, topic: str, as_json: bool) -> None:
     if len(matches) > 1 and matches[0].name.casefold() != person.strip().casefold():
         names = "\n".join(f"  {p.slug}  {p.name}" for p in matches[:10])
         raise click.ClickException(f"{person!r} matches several people; use a slug:\n{names}")
-    report = person_stance_report(session, matches[0], topic)
+    report = person_stance_report(session, matches[0], topic or default_topic())
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
     else:
         click.echo(render_report(report))
+
+
+@main.group("stances")
+def stances_group() -> None:
+    """The stance read model (what every page reads)."""
+
+
+@stances_group.command("rebuild")
+@click.option("--topic", default=None, help="One topic's slug (default: every topic).")
+@with_appcontext
+def stances_rebuild(topic: str | None) -> None:
+    """Recompute every stance period, shift and contradiction from the evidence."""
+    import time
+
+    from tracker.db import session_scope
+    from tracker.readmodel import rebuild
+
+    started = time.perf_counter()
+    with session_scope(get_engine()) as session:
+        done = rebuild(session, topic)
+    if topic is not None and not done:
+        raise click.ClickException(f"There is no topic {topic!r}.")
+    for d in done:
+        click.echo(f"{d.topic}: {d.people} people, {d.periods} periods.")
+    click.echo(f"Rebuilt in {time.perf_counter() - started:.2f}s.")
 
 
 @main.command("aggregate")
@@ -197,20 +242,21 @@ def stance(person: str, topic: str, as_json: bool) -> None:
               show_default=True, help="First month.")
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d", "%Y-%m"]), default=None,
               help="Last month (default: this month).")
-@click.option("--topic", default="ceasefire", show_default=True)
+@click.option("--topic", help="A topic slug of data/topics (default: the default topic).")
 @click.option("--nonzero", is_flag=True, help="Leave out rows with a count of 0.")
 @with_appcontext
-def aggregate_command(by: str, body_slug: str, first, last, topic: str, nonzero: bool) -> None:  # type: ignore[no-untyped-def]
+def aggregate_command(by: str, body_slug: str, first, last, topic: str | None, nonzero: bool) -> None:  # type: ignore[no-untyped-def]
     """Monthly stance counts of a body's members, as CSV (month, group, stance, count)."""
     import csv
     import io
     from datetime import date
 
     from tracker.queries.aggregates import stance_counts
+    from tracker.reference import default_topic
 
     try:
         rows = stance_counts(get_session(), body_slug=body_slug, by=by, first=first.date(),
-                             last=last.date() if last else date.today(), topic=topic)
+                             last=last.date() if last else date.today(), topic=topic or default_topic())
     except (LookupError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from exc
     out = io.StringIO()
@@ -224,3 +270,5 @@ def aggregate_command(by: str, body_slug: str, first, last, topic: str, nonzero:
 
 _register_importers()
 main.add_command(snapshot_group)
+# Last: SQLite's "database is locked" is a message, never a traceback (tracker/locks.py).
+catch_locked_database(main)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -43,6 +44,62 @@ def from_environment() -> dict[str, object]:
         "SEEDS_DIR": Path(os.environ.get("TRACKER_SEEDS_DIR", SEEDS_DIR)),
         "POSTCODES_IO_URL": os.environ.get("POSTCODES_IO_URL", "https://api.postcodes.io"),
         "HTTP_TIMEOUT": float(os.environ.get("TRACKER_HTTP_TIMEOUT", "10")),
+        # Seconds SQLite waits for another writer before "database is locked" (then the
+        # site answers 503 and the CLI says the database is busy).
+        "SQLITE_BUSY_TIMEOUT": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30")),
+        # The Retry-After (seconds) of that 503.
+        "BUSY_RETRY_AFTER": int(os.environ.get("BUSY_RETRY_AFTER", "10")),
         # Where readers send corrections (an address or URL), shown on the methodology page.
         "CORRECTIONS_CONTACT": os.environ.get("CORRECTIONS_CONTACT", ""),
+        **network_settings(),
     }
+
+
+def _env_number(name: str, default: float, *, minimum: float = 0) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if not value >= minimum:  # also refuses nan
+        raise ValueError(f"{name} must be at least {minimum:g}, not {raw!r}")
+    return value
+
+
+def network_settings() -> dict[str, object]:
+    """The site's own address, rate limits, and how calls to other services behave."""
+    return {
+        # The site's public address. Absolute URLs (the Atom feed, JSON twins) are built
+        # from it, never from a request's Host header.
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
+        # Rate-limit counters live in Redis when set (shared by every worker process),
+        # else in each process's memory.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # Postcode searches that would ask postcodes.io, per client address (Flask-Limiter syntax).
+        "POSTCODES_RATE_LIMIT": os.environ.get("POSTCODES_RATE_LIMIT", "10 per minute; 100 per day"),
+        # A lookup's total time, however slowly postcodes.io answers.
+        "POSTCODES_DEADLINE": _env_number("POSTCODES_DEADLINE", 3.0, minimum=0.1),
+        "POSTCODES_MAX_CONCURRENT": int(_env_number("POSTCODES_MAX_CONCURRENT", 4, minimum=1)),
+        # After this many failures in a row, postcodes.io is not asked for COOLDOWN seconds.
+        "POSTCODES_BREAKER_FAILURES": int(_env_number("POSTCODES_BREAKER_FAILURES", 5, minimum=1)),
+        "POSTCODES_BREAKER_COOLDOWN": _env_number("POSTCODES_BREAKER_COOLDOWN", 60.0),
+        # How long cached answers are trusted, in days.
+        "POSTCODES_FOUND_DAYS": _env_number("POSTCODES_FOUND_DAYS", 90.0),
+        "POSTCODES_NOT_FOUND_DAYS": _env_number("POSTCODES_NOT_FOUND_DAYS", 7.0),
+        # Importers: attempts per request (the first included), and the first backoff
+        # (doubling) and longest wait between them, in seconds.
+        "HTTP_RETRIES": int(_env_number("HTTP_RETRIES", 4, minimum=1)),
+        "HTTP_RETRY_BACKOFF": _env_number("HTTP_RETRY_BACKOFF", 0.5),
+        "HTTP_RETRY_MAX_WAIT": _env_number("HTTP_RETRY_MAX_WAIT", 30.0),
+    }
+
+
+def normalise_site_url(url: str) -> str:
+    """``SITE_URL`` without a trailing slash; refuse anything but an absolute http(s) URL."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"SITE_URL must be the site's address, such as https://example.org, "
+                         f"not {url!r}")
+    return url.strip().rstrip("/")

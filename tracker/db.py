@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+# Every session keeps the stance read model and the data version current as it commits.
+import tracker.readmodel.hooks  # noqa: F401,E402
 
-def make_engine(url: str) -> Engine:
+T = TypeVar("T")
+
+
+def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
+    """``busy_timeout``: how many seconds SQLite waits for another connection's lock
+    before "database is locked" (the CLI and the site turn that into a message)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": busy_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -28,7 +37,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["engine"] = make_engine(app.config["DATABASE_URL"],
+                                           float(app.config.get("SQLITE_BUSY_TIMEOUT", 30)))
     app.teardown_appcontext(_close_session)
 
 
@@ -59,3 +69,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``size``: keeps IN (...) lists below SQLite's variable limit."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -55,6 +55,8 @@ class Topic(SQLModel, table=True):
     slug: str = Field(max_length=100, unique=True)
     name: str = Field(max_length=200)
     question: str = Field(default="", max_length=500)
+    # A digest of the topic's scale file: when it changes, every stance on the topic is rebuilt.
+    scale_digest: str | None = Field(default=None, max_length=64)
 
 
 class Party(SQLModel, table=True):
@@ -282,25 +284,113 @@ class Evidence(SQLModel, table=True):
     external_key: str | None = Field(default=None, max_length=200, unique=True)
 
 
+class ChangeSet(SQLModel, table=True):
+    """One write: who made it, when it committed, from which source and why.
+
+    Every revision belongs to one change set; history, revert and "as of a date"
+    read them. ``committed_at`` is set when the transaction commits.
+    """
+
+    __tablename__ = "change_set"  # type: ignore[assignment]
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor: str = Field(max_length=120)  # a user's name, or "import:mps", "seed", ...
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    source: str | None = Field(default=None, max_length=1000)
+    reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+    committed_at: datetime | None = Field(default=None, index=True)
+
+
 class Revision(SQLModel, table=True):
-    """Every change to every record: who, when, what changed, from which source."""
+    """One record's change within a change set: the whole record before and after.
+
+    ``subject_table``/``subject_id`` name what the change is about (a vote is about
+    its person, a whip about its division), which history pages list by.
+    """
 
     __table_args__ = (
         _one_of("action", REVISION_ACTIONS, "ck_revision_action"),
         sa.Index("ix_revision_record", "table_name", "record_id"),
+        sa.Index("ix_revision_subject", "subject_table", "subject_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    change_set_id: int = Field(foreign_key="change_set.id", index=True)
     table_name: str = Field(max_length=60)
     record_id: int
     action: str = Field(max_length=10)
-    user_id: int | None = Field(default=None, foreign_key="user.id")
-    actor: str = Field(max_length=120)
-    created_at: datetime = Field(default_factory=utcnow, index=True)
+    subject_table: str = Field(max_length=60)
+    subject_id: int
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # The row's own source when it differs from the change set's (one file among several).
     source: str | None = Field(default=None, max_length=1000)
-    reason: str | None = Field(default=None, max_length=1000)
+
+
+class DataVersion(SQLModel, table=True):
+    """One row whose number goes up with every committed write: the version of every page."""
+
+    __tablename__ = "data_version"  # type: ignore[assignment]
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class StancePeriod(SQLModel, table=True):
+    """The read model: one stance period of a person on a topic, as the engine built it.
+
+    ``evidence`` holds the items that opened the period (id, date, kind, stance,
+    summary, source) so lists can cite them without loading evidence; ``supporting``
+    the ids of every item inside it. Rebuilt by the write path, never by readers.
+    """
+
+    __tablename__ = "stance_period"  # type: ignore[assignment]
+    __table_args__ = (
+        sa.UniqueConstraint("topic_id", "person_id", "seq", name="uq_stance_period"),
+        sa.Index("ix_stance_period_current", "topic_id", "end_date", "person_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topic.id")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    seq: int  # 0 is the period before any evidence
+    start_date: date | None = None
+    end_date: date | None = None  # exclusive; None = current
+    stance: str = Field(max_length=40)  # the scale default on a conflict
+    conflict: bool = False
+    opened_by_end: bool = False
+    evidence: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    supporting: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class StanceShift(SQLModel, table=True):
+    __tablename__ = "stance_shift"  # type: ignore[assignment]
+    __table_args__ = (sa.Index("ix_stance_shift_topic_date", "topic_id", "shift_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topic.id")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    shift_date: date
+    from_stance: str = Field(max_length=40)
+    to_stance: str = Field(max_length=40)
+    evidence: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class StanceContradiction(SQLModel, table=True):
+    __tablename__ = "stance_contradiction"  # type: ignore[assignment]
+    __table_args__ = (sa.Index("ix_stance_contradiction_topic_date", "topic_id", "did_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topic.id")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    kind: str = Field(max_length=20)  # "voted_against" | "did_not_vote"
+    said_id: str = Field(max_length=60)
+    said_date: date
+    did_id: str = Field(max_length=60)
+    did_date: date
+    description: str = Field(sa_type=sa.Text)
 
 
 class VoteSource(SQLModel, table=True):
@@ -428,6 +518,7 @@ class PostcodeLookup(SQLModel, table=True):
 
 ALL_TABLES: tuple[type[SQLModel], ...] = (
     Source, Topic, Party, Area, Body, Person, Membership, Affiliation, Election,
-    Candidacy, Division, Vote, Pledge, User, Evidence, Revision, PostcodeLookup,
-    VoteSource, Whip, Decision, Edm, EdmSignature, PersonName, AreaOverlap,
+    Candidacy, Division, Vote, Pledge, User, Evidence, ChangeSet, Revision, PostcodeLookup,
+    VoteSource, Whip, Decision, Edm, EdmSignature, PersonName, AreaOverlap, DataVersion,
+    StancePeriod, StanceShift, StanceContradiction,
 )

@@ -34,10 +34,10 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
-from tracker.importers.base import chunks
-from tracker.importers.people import list_name, sort_name_for, strip_honorifics
+from tracker.db import chunks
 from tracker.models import Person, PersonName
 from tracker.revisions import Recorder
+from tracker.text import list_name, sort_name_for, strip_honorifics
 
 
 @dataclass(frozen=True)

@@ -4,22 +4,42 @@ Every failure is an exception whose message a voter can read: a badly typed
 postcode (``InvalidPostcode``, found before any request), a postcode that does
 not exist (``UnknownPostcode``), or postcodes.io being unreachable
 (``PostcodeServiceUnavailable``; ``detail`` says why, for logs). Answers are
-cached, found or not found; an outage never is.
+cached, found or not found; an outage never is. A cached answer expires
+(``CachePolicy``: not-found answers sooner, as new postcodes are issued), but an
+expired one is still used while postcodes.io is down.
+
+A lookup never stalls the page that asked: ``PostcodeClient`` gives each one a
+total deadline, runs a bounded number at once (more are refused at once, not
+queued) and stops asking during an outage (a circuit breaker). See
+tracker.resilience.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+from flask import current_app
 from sqlmodel import Session
 
+from tracker.http_client import make_client
 from tracker.models import PostcodeLookup, utcnow
+from tracker.resilience import BoundedCalls, Busy, CircuitBreaker, DeadlineExceeded
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.postcodes.io"
+DEFAULT_DEADLINE = 3.0
+# A postcodes.io answer is about 3 KB; anything far larger is not one.
+MAX_ANSWER_BYTES = 256 * 1024
 # Outward code (area letters, district) and inward code (sector digit, unit letters).
 _POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) [0-9][A-Z]{2}$")
 
@@ -101,56 +121,164 @@ def parse_answer(postcode: str, body: Any) -> PostcodeResult:
 
 
 class PostcodeClient:
-    """postcodes.io over httpx; ``transport`` lets tests answer with httpx.MockTransport."""
+    """postcodes.io over a pooled httpx client, never keeping the caller past ``deadline``.
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, timeout: float = 5.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    At most ``max_concurrent`` lookups run at once; ``breaker`` skips lookups
+    during an outage. ``transport`` lets tests answer with httpx.MockTransport.
+    """
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, deadline: float = DEFAULT_DEADLINE,
+                 transport: httpx.BaseTransport | None = None, max_concurrent: int = 4,
+                 breaker: CircuitBreaker | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.transport = transport
+        self.deadline = deadline
+        # Each read and the connect get the whole deadline, so a lookup past its deadline
+        # (which the caller no longer waits for) ends soon after and frees its slot.
+        self._http = make_client(transport=transport, timeout=deadline)
+        self._calls = BoundedCalls(max_concurrent, deadline, name="postcode lookup")
+        self.breaker = breaker or CircuitBreaker("postcodes.io", logger=log)
+
+    @property
+    def in_flight(self) -> int:
+        return self._calls.in_flight
+
+    def close(self) -> None:
+        self._http.close()
 
     def lookup(self, postcode: str) -> PostcodeResult:
         normal = check_postcode(postcode)
         url = f"{self.base_url}/postcodes/{quote(normal.replace(' ', ''))}"
+        if not self.breaker.allow():
+            raise PostcodeServiceUnavailable(
+                f"skipped {url}: postcodes.io failed {self.breaker.threshold} times in a row; "
+                f"asking again in {self.breaker.retry_in():.0f} seconds")
         try:
-            with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
-                response = client.get(url, headers={"Accept": "application/json"})
+            status, body = self._calls.run(lambda cancel: self._get(url, cancel))
+        except Busy as exc:
+            raise PostcodeServiceUnavailable(f"skipped {url}: {exc}") from None
+        except DeadlineExceeded as exc:
+            raise self._failure(f"{url}: {exc}") from None
         except httpx.HTTPError as exc:
-            raise PostcodeServiceUnavailable(f"could not reach {url}: "
-                                             f"{exc or type(exc).__name__}") from None
-        return self._read(normal, url, response)
-
-    def _read(self, postcode: str, url: str, response: httpx.Response) -> PostcodeResult:
+            raise self._failure(f"could not reach {url}: {exc or type(exc).__name__}") from None
+        except PostcodeServiceUnavailable as exc:
+            raise self._failure(exc.detail) from None
         try:
-            body = response.json()
+            result = self._read(normal, url, status, body)
+        except PostcodeServiceUnavailable as exc:
+            raise self._failure(exc.detail) from None
+        except PostcodeError:
+            self.breaker.success()  # postcodes.io answered: it is up
+            raise
+        self.breaker.success()
+        return result
+
+    def _failure(self, detail: str) -> PostcodeServiceUnavailable:
+        self.breaker.failure(detail)
+        return PostcodeServiceUnavailable(detail)
+
+    def _get(self, url: str, cancel: threading.Event) -> tuple[int, bytes]:
+        """Runs in a worker thread (BoundedCalls); stops reading once the caller gave up."""
+        with self._http.stream("GET", url) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                if cancel.is_set():
+                    raise DeadlineExceeded("the caller stopped waiting")
+                body += chunk
+                if len(body) > MAX_ANSWER_BYTES:
+                    raise PostcodeServiceUnavailable(f"{url} answered more than {MAX_ANSWER_BYTES} bytes")
+            return response.status_code, bytes(body)
+
+    def _read(self, postcode: str, url: str, status: int, raw: bytes) -> PostcodeResult:
+        try:
+            body = json.loads(raw)
         except ValueError:
-            raise PostcodeServiceUnavailable(f"{url} answered {response.status_code} "
-                                             "without JSON") from None
-        if response.status_code == 404:
+            raise PostcodeServiceUnavailable(f"{url} answered {status} without JSON") from None
+        if status == 404:
             error = str(body.get("error", "")) if isinstance(body, dict) else ""
             if "invalid" in error.casefold():
                 raise _invalid(postcode)
             raise _unknown(postcode)
-        if response.status_code != 200:
-            raise PostcodeServiceUnavailable(f"{url} answered HTTP {response.status_code}")
+        if status != 200:
+            raise PostcodeServiceUnavailable(f"{url} answered HTTP {status}")
         return parse_answer(postcode, body)
 
 
-def lookup_postcode(session: Session, client: PostcodeClient, postcode: str) -> PostcodeResult:
+@dataclass(frozen=True)
+class CachePolicy:
+    """How long a cached answer is trusted: not-found answers expire sooner than found ones."""
+
+    found: timedelta = timedelta(days=90)
+    not_found: timedelta = timedelta(days=7)
+
+    def fresh(self, cached: PostcodeLookup, now: datetime | None = None) -> bool:
+        fetched = cached.fetched_at
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)
+        age = (now or utcnow()) - fetched
+        return age < (self.found if cached.found else self.not_found)
+
+
+def cache_policy(config: Mapping[str, Any]) -> CachePolicy:
+    """POSTCODES_FOUND_DAYS and POSTCODES_NOT_FOUND_DAYS from the app's settings."""
+    return CachePolicy(found=timedelta(days=float(config.get("POSTCODES_FOUND_DAYS", 90))),
+                       not_found=timedelta(days=float(config.get("POSTCODES_NOT_FOUND_DAYS", 7))))
+
+
+_APP_CLIENT_LOCK = threading.Lock()
+
+
+def app_client() -> PostcodeClient:
+    """The app's client, made once from its settings, so that every request shares its
+    connection pool, its bound on lookups at once and its circuit breaker."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    settings = (str(config.get("POSTCODES_IO_URL") or DEFAULT_BASE_URL),
+                float(config.get("POSTCODES_DEADLINE", DEFAULT_DEADLINE)),
+                int(config.get("POSTCODES_MAX_CONCURRENT", 4)),
+                int(config.get("POSTCODES_BREAKER_FAILURES", 5)),
+                float(config.get("POSTCODES_BREAKER_COOLDOWN", 60)),
+                config.get("HTTP_TRANSPORT"))
+    with _APP_CLIENT_LOCK:
+        held = app.extensions.get("tracker.postcodes")
+        if held is not None and held[0] == settings:
+            return held[1]  # type: ignore[no-any-return]
+        url, deadline, at_once, failures, cooldown, transport = settings
+        client = PostcodeClient(url, deadline=deadline, transport=transport, max_concurrent=at_once,
+                                breaker=CircuitBreaker("postcodes.io", failures=failures,
+                                                       cooldown=cooldown, logger=log))
+        app.extensions["tracker.postcodes"] = (settings, client)
+        return client
+
+
+def needs_lookup(session: Session, postcode: str, cache: CachePolicy) -> bool:
+    """Would looking ``postcode`` up ask postcodes.io (a valid postcode with no fresh answer)?"""
+    if not is_valid_postcode(postcode):
+        return False
+    cached = session.get(PostcodeLookup, normalise_postcode(postcode))
+    return cached is None or not cache.fresh(cached)
+
+
+def lookup_postcode(session: Session, client: PostcodeClient, postcode: str, *,
+                    cache: CachePolicy | None = None) -> PostcodeResult:
     """The constituency of ``postcode``, from the cache or else postcodes.io.
 
     Found and not-found answers are cached in PostcodeLookup (added to the
-    session and flushed: the caller commits); an outage is never cached.
+    session and flushed: the caller commits); an outage is never cached, and
+    during one an expired answer is used rather than none.
     """
     normal = check_postcode(postcode)
     cached = session.get(PostcodeLookup, normal)
-    if cached is not None:
+    if cached is not None and (cache or CachePolicy()).fresh(cached):
         return _from_cache(cached)
     try:
         result = client.lookup(normal)
     except UnknownPostcode:
         store_answer(session, normal, None)
         raise
+    except PostcodeServiceUnavailable:
+        if cached is None:
+            raise
+        return _from_cache(cached)
     store_answer(session, normal, result)
     return result
 

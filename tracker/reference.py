@@ -7,6 +7,7 @@ importers and the seed loader.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -14,13 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
-from tracker.importers.base import Slugs
 from tracker.models import WHIP_POSITIONS, Body, Division, Party, Source, Topic, Whip
 from tracker.revisions import Recorder
 from tracker.stance import load_topic
+from tracker.text import Slugs
 
 COMMONS_SLUG = "house-of-commons"
 
@@ -46,6 +48,37 @@ def whip_definitions(data_dir: Path = DATA_DIR) -> list[dict[str, Any]]:
 
 def topic_slugs(data_dir: Path = DATA_DIR) -> list[str]:
     return sorted(p.stem for p in (Path(data_dir) / "topics").glob("*.toml"))
+
+
+def topics_in_order(data_dir: Path = DATA_DIR) -> list[str]:
+    """Every topic slug in the order lists show them: each file's ``order``, then its slug.
+
+    The first is the site's default topic (a page without ``?topic=``).
+    """
+    def place(slug: str) -> tuple[float, str]:
+        path = Path(data_dir) / "topics" / f"{slug}.toml"
+        order = _read_toml(path).get("order", math.inf)
+        if isinstance(order, bool) or not isinstance(order, int | float):
+            raise ValueError(f"{path}: order must be a number, not {order!r}")
+        return order, slug
+
+    return sorted(topic_slugs(data_dir), key=place)
+
+
+def default_topic(data_dir: Path | None = None) -> str:
+    """The topic a page, command or seed shows when none is named (``data_dir``: the project's)."""
+    directory = project_data_dir() if data_dir is None else Path(data_dir)
+    ordered = topics_in_order(directory)
+    if not ordered:
+        raise LookupError(f"{directory / 'topics'} holds no topic files")
+    return ordered[0]
+
+
+def project_data_dir() -> Path:
+    """The project's data/ folder (parties.toml, topics), from the app when there is one."""
+    if has_app_context():
+        return Path(current_app.config["DATA_DIR"])
+    return DATA_DIR
 
 
 class SourceBook:

@@ -1,4 +1,5 @@
-"""Write records and log every change as a Revision (who, when, what, source)."""
+"""Every write is a change set: records added, updated and deleted, each with a
+Revision holding the whole record before and after, and the subject it is about."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlmodel import Session, SQLModel
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, select
 
-from tracker.models import Revision
+from tracker.models import ALL_TABLES, ChangeSet, Revision, Vote, utcnow
 
 M = TypeVar("M", bound=SQLModel)
+
+MODELS: dict[str, type[SQLModel]] = {m.__tablename__: m for m in ALL_TABLES}  # type: ignore[attr-defined, misc]
+# Records about a person (or a division, an area) are listed in that record's history.
+_PERSON_RECORDS = frozenset({"vote", "membership", "affiliation", "candidacy", "person_name",
+                             "edm_signature"})
 
 
 def _jsonable(value: Any) -> Any:
@@ -26,11 +33,37 @@ def snapshot(obj: SQLModel) -> dict[str, Any]:
     return {c.name: _jsonable(getattr(obj, c.name)) for c in table.columns}
 
 
-class Recorder:
-    """Adds and updates records in a session and logs a Revision for each change.
+def subject_of(session: Session, table: str, values: Mapping[str, Any]) -> tuple[str, int]:
+    """The record a change is about: a vote's person, a whip's division, a body's area."""
+    if table in _PERSON_RECORDS:
+        return "person", values["person_id"]
+    if table == "evidence":
+        return ("person", values["person_id"]) if values.get("person_id") else ("party", values["party_id"])
+    if table == "vote_source":
+        vote = session.get(Vote, values["vote_id"])
+        return ("person", vote.person_id) if vote else ("vote", values["vote_id"])
+    if table == "whip":
+        return "division", values["division_id"]
+    if table == "area_overlap":
+        return "area", values["area_id"]
+    if table == "body" and values.get("area_id"):
+        return "area", values["area_id"]
+    return table, values["id"]
 
-    New rows are flushed in batches, so an import of thousands of rows makes a
-    few multi-row INSERTs rather than one round trip per row.
+
+def stamp_committed(session: Session) -> None:
+    """Set ``committed_at`` on the change sets of this transaction (called before commit)."""
+    ids = session.info.pop("change_sets", None)
+    if ids:
+        session.execute(sa.update(ChangeSet).where(ChangeSet.id.in_(ids))  # type: ignore[union-attr]
+                        .values(committed_at=utcnow()))
+
+
+class Recorder:
+    """Adds, updates and deletes records in a session as one change set.
+
+    The change set is written with its first revision; new rows are flushed in
+    batches, so an import of thousands of rows makes a few multi-row INSERTs.
     """
 
     def __init__(self, session: Session, *, actor: str, source: str | None = None,
@@ -40,35 +73,33 @@ class Recorder:
         self.source = source
         self.user_id = user_id
         self.reason = reason
+        self.change_set: ChangeSet | None = None
         self.counts: Counter[tuple[str, str]] = Counter()
-        self._pending: list[tuple[str, SQLModel, dict[str, Any] | None, dict[str, Any] | None]] = []
+        self._pending: list[tuple[str, SQLModel, dict[str, Any] | None, str | None]] = []
 
     def add(self, obj: M, *, source: str | None = None) -> M:
         self.session.add(obj)
-        self._pending.append(("create", obj, None, {"__source": source} if source else None))
+        self._pending.append(("create", obj, None, source))
         self.counts[(obj.__tablename__, "added")] += 1  # type: ignore[attr-defined]
         return obj
 
     def update(self, obj: SQLModel, values: Mapping[str, Any], *, source: str | None = None,
                overwrite_with_none: bool = False) -> bool:
         """Set ``values`` on ``obj``; log and return True only if something changed."""
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
+        old: dict[str, Any] = {}
         for key, new in values.items():
             if new is None and not overwrite_with_none:
                 continue
-            old = getattr(obj, key)
-            if old != new:
-                before[key] = _jsonable(old)
-                after[key] = _jsonable(new)
+            current = getattr(obj, key)
+            if current != new:
+                old.setdefault(key, _jsonable(current))
                 setattr(obj, key, new)
         table = obj.__tablename__  # type: ignore[attr-defined]
-        if not after:
+        if not old:
             self.counts[(table, "unchanged")] += 1
             return False
-        if source:
-            after["__source"] = source
-        self._pending.append(("update", obj, before, after))
+        before = {**snapshot(obj), **old}
+        self._pending.append(("update", obj, before, source))
         self.counts[(table, "updated")] += 1
         return True
 
@@ -81,26 +112,32 @@ class Recorder:
     def skip(self, table: str, n: int = 1) -> None:
         self.counts[(table, "skipped")] += n
 
+    def _open_change_set(self) -> ChangeSet:
+        if self.change_set is None:
+            self.change_set = ChangeSet(actor=self.actor, user_id=self.user_id, source=self.source,
+                                        reason=self.reason)
+            self.session.add(self.change_set)
+            self.session.flush()
+            self.session.info.setdefault("change_sets", []).append(self.change_set.id)
+        return self.change_set
+
     def flush(self) -> None:
         """Flush pending writes and add their Revision rows."""
         if not self._pending:
             return
+        change_set = self._open_change_set()
         self.session.flush()
         revisions = []
-        for action, obj, before, after in self._pending:
-            extra_source = None
-            if after and "__source" in after:
-                after = dict(after)
-                extra_source = after.pop("__source")
-            if action == "create":
-                after = snapshot(obj)
+        for action, obj, before, source in self._pending:
+            after = None if action == "delete" else snapshot(obj)
+            table = obj.__tablename__  # type: ignore[attr-defined]
+            state = after or before or {}
+            subject_table, subject_id = subject_of(self.session, table, state)
             revisions.append(Revision(
-                table_name=obj.__tablename__,  # type: ignore[attr-defined]
-                record_id=obj.id,  # type: ignore[attr-defined]
-                action=action, user_id=self.user_id, actor=self.actor,
-                before=before, after=after or None,
-                source=extra_source or self.source, reason=self.reason,
-            ))
+                change_set_id=change_set.id,  # type: ignore[arg-type]
+                table_name=table, record_id=state["id"], action=action,
+                subject_table=subject_table, subject_id=subject_id,
+                before=before, after=after, source=source))
         self._pending.clear()
         self.session.add_all(revisions)
         self.session.flush()
@@ -111,3 +148,75 @@ class Recorder:
         for (_table, what), n in self.counts.items():
             out[what] += n
         return {k: out.get(k, 0) for k in ("added", "updated", "unchanged", "skipped", "deleted")}
+
+
+# -- restoring -------------------------------------------------------------------------
+
+class RestoreError(ValueError):
+    """A revision cannot be restored (unknown, or a partial record from before change sets)."""
+
+
+def _from_json(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        if column.name not in values:
+            raise RestoreError(f"revision lacks column {column.name!r}: it holds only part of the record")
+        value = values[column.name]
+        if isinstance(value, str):
+            try:
+                kind = column.type.python_type
+            except NotImplementedError:
+                kind = str
+            if kind is datetime:
+                value = datetime.fromisoformat(value)
+            elif kind is date:
+                value = date.fromisoformat(value)
+        out[column.name] = value
+    return out
+
+
+def restore(session: Session, revision_id: int, *, actor: str, reason: str,
+            user_id: int | None = None) -> ChangeSet:
+    """Put a record back as it stood just after ``revision_id``, as a new change set.
+
+    A record deleted since is re-created with its id; restoring a deletion
+    deletes the record again. Returns the new change set.
+    """
+    revision = session.get(Revision, revision_id)
+    if revision is None:
+        raise RestoreError(f"there is no revision {revision_id}")
+    model = MODELS.get(revision.table_name)
+    if model is None:
+        raise RestoreError(f"records of {revision.table_name!r} cannot be restored")
+    recorder = Recorder(session, actor=actor, user_id=user_id, reason=reason,
+                        source=f"revision {revision_id}")
+    current = session.get(model, revision.record_id)
+    if revision.after is None:
+        if current is not None:
+            recorder.delete(current)
+    else:
+        values = _from_json(model, revision.after)
+        if current is None:
+            recorder.add(model(**values))
+        else:
+            recorder.update(current, {k: v for k, v in values.items() if k != "id"},
+                            overwrite_with_none=True)
+    recorder.flush()
+    if recorder.change_set is None:
+        raise RestoreError(f"{revision.table_name} {revision.record_id} already stands as it did "
+                           f"after revision {revision_id}")
+    return recorder.change_set
+
+
+def history(session: Session, subject_table: str, subject_id: int) -> list[tuple[ChangeSet, list[Revision]]]:
+    """The change sets that touched a subject, newest first, with their revisions of it."""
+    rows = session.exec(
+        select(Revision, ChangeSet).join(ChangeSet, ChangeSet.id == Revision.change_set_id)  # type: ignore[arg-type]
+        .where(Revision.subject_table == subject_table, Revision.subject_id == subject_id)
+        .order_by(Revision.change_set_id.desc(), Revision.id)).all()  # type: ignore[union-attr]
+    out: list[tuple[ChangeSet, list[Revision]]] = []
+    for revision, change_set in rows:
+        if not out or out[-1][0].id != change_set.id:
+            out.append((change_set, []))
+        out[-1][1].append(revision)
+    return out

@@ -32,7 +32,6 @@ parties, and those of ``timelines_for_people`` for their stances.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,16 +43,15 @@ from sqlmodel import Session, select
 
 from tracker.models import Affiliation, Area, Body, Candidacy, Election, Membership, Party, Person
 from tracker.queries.stances import timelines_for_people
+from tracker.reference import default_topic
 from tracker.stance import Interval
+from tracker.text import fold_words
 
 MAX_LENGTH = 200
 MAX_WORDS = 8
 MAX_TRIGRAMS = 48
 CANDIDATES = 50
 GROUPS = ("person", "constituency", "council", "party")
-# Letters that Unicode does not decompose into a base letter and an accent.
-_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae",
-                       "œ": "oe", "ı": "i", "ŀ": "l", "ħ": "h"})
 # Words people add to a name that the names themselves need not contain.
 _EXTRA_WORDS = frozenset({"the", "and", "of", "for", "mp", "cllr", "councillor", "candidate",
                           "constituency", "council", "party", "dr", "mr", "mrs", "ms", "sir", "dame"})
@@ -86,15 +84,15 @@ class SearchResults:
         return len(self.people) + len(self.constituencies) + len(self.councils) + len(self.parties)
 
 
-def search(session: Session, text: str, limit: int = 20, topic: str = "ceasefire",
+def search(session: Session, text: str, limit: int = 20, topic: str | None = None,
            today: date | None = None) -> SearchResults:
     """People, constituencies, councils and parties whose names match ``text``.
 
-    At most ``limit`` results per group. Never raises for odd input: text with
-    no letters or digits simply finds nothing.
+    At most ``limit`` results per group; stances are on ``topic`` (default: the default
+    topic). Never raises for odd input: text with no letters or digits simply finds nothing.
     """
     query = " ".join(text.split())[:MAX_LENGTH]
-    words = _fold_words(query)[:MAX_WORDS]
+    words = fold_words(query)[:MAX_WORDS]
     if not words:
         return SearchResults(query)
     limit = max(1, min(limit, CANDIDATES))
@@ -105,17 +103,10 @@ def search(session: Session, text: str, limit: int = 20, topic: str = "ceasefire
     ranked = _rerank(words, candidates)
     keys = {group: [key for key, _ in ranked[group][:limit]] for group in GROUPS}
     aliases = {key // 4: score[4] for key, score in ranked["person"][:limit] if score[4]}
-    return _load(session, query, keys, topic, today or date.today(), aliases)
+    return _load(session, query, keys, topic or default_topic(), today or date.today(), aliases)
 
 
 # Text -----------------------------------------------------------------------
-
-def _fold_words(text: str) -> list[str]:
-    """Lower-case words of letters and digits, accents removed: 'Allin-Khan' -> ['allin', 'khan']."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c if c.isalnum() else " " for c in plain).split()
-
 
 def _trigrams(words: Sequence[str]) -> list[str]:
     seen: dict[str, None] = {}
@@ -213,7 +204,7 @@ def _score(words: Sequence[str], text: str) -> tuple[int, float] | None:
     the start of one; 1: every word typed is close to one. Hyphenated or
     spaced parts also count joined up ("allinkhan").
     """
-    own = _fold_words(text)
+    own = fold_words(text)
     name_words = own + [a + b for a, b in zip(own, own[1:], strict=False)]
     matches = [(w, *_word_match(w, name_words)) for w in words]
     # Words such as "MP" or "council" may be typed without being part of a name.
@@ -283,7 +274,7 @@ def _load(session: Session, query: str, keys: dict[str, list[int]], topic: str,
 
 def _also_known_as(person: Person, alias: str | None) -> str | None:
     """The other name matched, unless it is the display name in other words ("Shah, Naz")."""
-    if not alias or sorted(_fold_words(alias)) == sorted(_fold_words(person.name)):
+    if not alias or sorted(fold_words(alias)) == sorted(fold_words(person.name)):
         return None
     return alias
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from tracker.importers.base import ImportFileError, ImportResult, slugify
+from tracker.importers.base import ImportFileError, ImportResult
 from tracker.importers.council_index import CouncilIndex
 from tracker.importers.people import PersonIndex
 from tracker.models import (
@@ -26,9 +26,10 @@ from tracker.models import (
     Topic,
 )
 from tracker.names import record_names
-from tracker.reference import PartyResolver, SourceBook, ensure_body, sync_reference
+from tracker.reference import PartyResolver, SourceBook, default_topic, ensure_body, sync_reference
 from tracker.revisions import Recorder
 from tracker.stance import load_topic
+from tracker.text import slugify
 
 NEW_BOUNDARIES = date(2024, 7, 4)
 SEED_FILES = ("articles", "people", "evidence", "pledges", "elections")
@@ -77,6 +78,13 @@ class SeedLoader:
         if key not in self.articles:
             raise self._error(file, f"cites unknown article {key!r}")
         return self.articles[key]
+
+    def _topic(self, file: str, slug: str | None) -> str:
+        """The item's topic, else its file's, else the default topic of data/topics."""
+        slug = slug or default_topic(self.data_dir)
+        if slug not in self.topics:
+            raise self._error(file, f"names unknown topic {slug!r} (see data/topics)")
+        return slug
 
     def _person(self, file: str, slug: str) -> Person:
         person = self.person_by_slug.get(slug) or self.session.exec(
@@ -196,8 +204,9 @@ class SeedLoader:
     def load_evidence(self) -> None:
         existing = {e.external_key: e for e in self.session.exec(
             select(Evidence).where(Evidence.external_key.startswith("seed:"))).all()}  # type: ignore[union-attr]
-        for item in _read(self.seeds_dir, "evidence").get("evidence", []):
-            topic_slug = item.get("topic", "ceasefire")
+        evidence = _read(self.seeds_dir, "evidence")
+        for item in evidence.get("evidence", []):
+            topic_slug = self._topic("evidence", item.get("topic") or evidence.get("topic"))
             scale = load_topic(topic_slug, self.data_dir)
             if not scale.is_valid(item["stance"]):
                 raise self._error("evidence", f"{item['key']}: {item['stance']!r} is not a "
@@ -220,8 +229,10 @@ class SeedLoader:
         self.recorder.flush()
 
     def load_pledges(self) -> None:
-        for item in _read(self.seeds_dir, "pledges").get("pledges", []):
-            values = {"topic_id": self.topics[item.get("topic", "ceasefire")].id,
+        pledges = _read(self.seeds_dir, "pledges")
+        for item in pledges.get("pledges", []):
+            topic_slug = self._topic("pledges", item.get("topic") or pledges.get("topic"))
+            values = {"topic_id": self.topics[topic_slug].id,
                       "title": item["title"], "text": _tidy(item["text"]),
                       "organisation": item["organisation"], "url": item.get("url"),
                       "stance": item["stance"], "launched_on": item.get("launched_on"),

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.models import ALL_TABLES, Division, Person, Source, Vote, VoteSource
+from tracker.models import Division, Person, Source, Vote, VoteSource
+from tracker.queries import stats
 
 SNP = "2023-11-15-snp-amendment-h-immediate-ceasefire"
 LABOUR = "2023-11-15-labour-amendment-r-humanitarian-pauses"
@@ -30,8 +31,7 @@ def _positions(session: Session, slug: str) -> dict[str, int]:
 
 
 def _counts(session: Session) -> dict[str, int]:
-    return {m.__tablename__: session.exec(select(func.count()).select_from(m)).one()  # type: ignore[attr-defined]
-            for m in ALL_TABLES}
+    return stats.table_counts(session)
 
 
 @pytest.mark.imported

@@ -28,7 +28,8 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from tracker.config import DATA_DIR
-from tracker.models import ALL_TABLES, Edm, EdmSignature, Person, Source, Topic
+from tracker.models import Edm, EdmSignature, Person, Source, Topic
+from tracker.queries import stats
 
 SHARED_FILE = "edms/edm_signatures_2023-10_to_2026-09.csv"
 API = "https://oralquestionsandmotions-api.parliament.uk"
@@ -42,7 +43,7 @@ def count(session: Session, model: type[SQLModel]) -> int:
 
 
 def table_counts(session: Session) -> dict[str, int]:
-    return {m.__tablename__: count(session, m) for m in ALL_TABLES}  # type: ignore[attr-defined]
+    return stats.table_counts(session)
 
 
 def shared_rows(shared_data: Path) -> list[dict[str, str]]:

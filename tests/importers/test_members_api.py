@@ -18,10 +18,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from tracker.importers.people import PersonIndex, list_name, strip_honorifics
-from tracker.models import ALL_TABLES, Area, Membership, Party, Person
+from tracker.importers.people import PersonIndex
+from tracker.models import Area, Membership, Party, Person
+from tracker.queries import stats
 from tracker.reference import ensure_commons
 from tracker.revisions import Recorder
+from tracker.text import list_name, strip_honorifics
 
 API = "https://members-api.parliament.uk"
 EXAMPLES = "api_examples"
@@ -38,7 +40,7 @@ def count(session: Session, model: type[SQLModel]) -> int:
 
 
 def table_counts(session: Session) -> dict[str, int]:
-    return {m.__tablename__: count(session, m) for m in ALL_TABLES}  # type: ignore[attr-defined]
+    return stats.table_counts(session)
 
 
 def example(shared_data: Path, name: str) -> Any:

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tracker.importers.mps import SOURCE_KEY
-from tracker.models import Affiliation, Area, Membership, Party, Person, Revision, Source
+from tracker.models import Affiliation, Area, ChangeSet, Membership, Party, Person, Revision, Source
 
 from .test_constituencies import broken_copy, row_counts
 
@@ -73,7 +73,7 @@ def test_people_and_memberships(imported, session):
     assert (starmer.name, starmer.sort_name, starmer.twfy_id, starmer.slug) == (
         "Keir Starmer", "Starmer, Keir", 25353, "keir-starmer")
 
-    revisions = session.exec(select(Revision).where(Revision.actor == "import:mps")).all()
+    revisions = session.exec(select(Revision).join(ChangeSet).where(ChangeSet.actor == "import:mps")).all()
     assert sum(r.table_name == "membership" for r in revisions) == 1402
     assert sum(r.table_name == "person" for r in revisions) == 1028
     # Each membership names the first file that has it.
@@ -161,7 +161,7 @@ def test_affiliations_converge_and_others_are_left_alone(cli, imported, session,
     assert spans(session, "Diane Abbott")[0] == ("labour", date(2019, 12, 13), date(2023, 4, 22))
     assert len(spans(session, "Diane Abbott")) == 4
     assert session.get(Affiliation, other.id) is not None
-    deleted = session.exec(select(Revision).where(Revision.table_name == "affiliation",
+    deleted = session.exec(select(Revision).join(ChangeSet).where(Revision.table_name == "affiliation",
                                                   Revision.action == "delete")).one()
     assert deleted.before["start_date"] == "1987-06-11"  # type: ignore[index]
 

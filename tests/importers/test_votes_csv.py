@@ -12,7 +12,8 @@ from sqlmodel import Session, SQLModel, select
 
 from tracker.importers.people import PersonIndex
 from tracker.importers.votes_csv import from_data_dir, parse_position
-from tracker.models import ALL_TABLES, Division, Person, Source, Vote
+from tracker.models import Division, Person, Source, Vote
+from tracker.queries import stats
 from tracker.reference import sync_reference
 from tracker.revisions import Recorder
 
@@ -26,7 +27,7 @@ def count(session: Session, model: type[SQLModel]) -> int:
 
 
 def table_counts(session: Session) -> dict[str, int]:
-    return {m.__tablename__: count(session, m) for m in ALL_TABLES}  # type: ignore[attr-defined]
+    return stats.table_counts(session)
 
 
 @pytest.fixture

@@ -1,30 +1,26 @@
 """What every importer shares: file errors with line numbers, parsing, results, progress,
-the project's data folder and its reference sync, and the files a command reads.
+the reference sync before a lone import, and the files a command reads.
 """
 
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import current_app, has_app_context
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from tracker import config
+from tracker.importers.expected import shortfall
+from tracker.reference import PartyResolver, project_data_dir, sync_reference
 from tracker.revisions import Recorder
 
 if TYPE_CHECKING:
     from tracker.models import Party
-    from tracker.reference import PartyResolver
 
-T = TypeVar("T")
 Progress = Callable[[str, int], Callable[[int], None]]
 # The click types of a command's file options and of its --data-dir option.
 FILE_PATH = click.Path(exists=False, dir_okay=False, path_type=Path)
@@ -155,8 +151,15 @@ def source_name(path: Path) -> str:
     return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
-def read_csv(path: str | Path, required_columns: Sequence[str]) -> list[Row]:
-    """Read a whole CSV file, checking its header; rows carry their line numbers."""
+def read_csv(path: str | Path, required_columns: Sequence[str],
+             dataset: str | None = None) -> list[Row]:
+    """Read a whole CSV file, checking its header; rows carry their line numbers.
+
+    Every row must have as many fields as the header, no more and no fewer (a short
+    row is often a file cut off mid-line); the file must hold as many rows as the
+    dataset it claims to be (``dataset``, a key of tracker/importers/expected.py, or
+    its file name) at least.
+    """
     path = Path(path)
     require_file(path)
     try:
@@ -168,52 +171,37 @@ def read_csv(path: str | Path, required_columns: Sequence[str]) -> list[Row]:
                 raise ImportFileError(path, f"missing column(s) {', '.join(missing)}; "
                                             f"found {', '.join(header) or 'no header'}", line=1)
             rows = []
+            misshapen: list[tuple[int, int]] = []  # (line, fields)
             for values in reader:
                 line = reader.line_num
-                if None in values:
-                    raise ImportFileError(path, f"has {len(header) + len(values[None])} fields, "
-                                                f"the header has {len(header)}", line=line)
+                fields = len(header) + len(values.get(None) or ()) - sum(
+                    v is None for k, v in values.items() if k is not None)
+                if fields != len(header):
+                    misshapen.append((line, fields))
+                    continue
                 if not any((v or "").strip() for v in values.values()):
                     continue
                 rows.append(Row(path, line, values))
-            return rows
     except UnicodeDecodeError as exc:
         raise ImportFileError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:
         raise ImportFileError(path, f"is not valid CSV: {exc}") from None
+    if misshapen:
+        raise _misshapen(path, misshapen, len(header))
+    if (reason := shortfall(path, len(rows), dataset)) is not None:
+        raise ImportFileError(path, reason)
+    return rows
 
 
-_slug_strip = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _slug_strip.sub("-", ascii_text.lower()).strip("-") or "x"
-
-
-class Slugs:
-    """Hands out unique slugs for one table, knowing those already taken."""
-
-    def __init__(self, session: Session, model: Any) -> None:
-        self.taken: set[str] = set(session.exec(select(model.slug)).all())
-
-    def claim(self, *candidates: str) -> str:
-        options = [slugify(c) for c in candidates if c]
-        for option in options:
-            if option not in self.taken:
-                self.taken.add(option)
-                return option
-        base = options[0] if options else "x"
-        n = 2
-        while f"{base}-{n}" in self.taken:
-            n += 1
-        self.taken.add(f"{base}-{n}")
-        return f"{base}-{n}"
-
-
-def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _misshapen(path: Path, misshapen: list[tuple[int, int]], expected: int) -> ImportFileError:
+    """The first row with the wrong number of fields, and the lines of the others."""
+    line, fields = misshapen[0]
+    message = f"has {fields} fields, the header has {expected}"
+    others = [str(n) for n, _ in misshapen[1:]]
+    if others:
+        listed = ", ".join(others[:20]) + (f" and {len(others) - 20} more" if len(others) > 20 else "")
+        message += f"; so do{'es' if len(others) == 1 else ''} line{'s' if len(others) > 1 else ''} {listed}"
+    return ImportFileError(path, message, line=line)
 
 
 def resolve_files(data_dir: Path | None, **files: tuple[Path | None, Path]) -> dict[str, Path]:
@@ -230,20 +218,10 @@ def resolve_files(data_dir: Path | None, **files: tuple[Path | None, Path]) -> d
     return resolved
 
 
-# -- the project's data/ folder: reference data (topics, parties, tracked divisions) ---------
-# tracker.reference imports this module (for Slugs), so it is imported where it is used.
-
-def project_data_dir() -> Path:
-    """The project's data/ folder (parties.toml, topics), from the app when there is one."""
-    if has_app_context():
-        return Path(current_app.config["DATA_DIR"])
-    return config.DATA_DIR
-
+# -- reference data (topics, parties, tracked divisions) of the project's data/ folder --------
 
 def import_reference(session: Session, data_dir: Path) -> ImportResult:
     """Sync the reference data of ``data_dir`` and report what changed."""
-    from tracker.reference import sync_reference
-
     recorder = Recorder(session, actor="import:reference", source=f"{data_dir.name}/ (project)")
     sync_reference(session, recorder, data_dir)
     recorder.flush()
@@ -267,8 +245,6 @@ def with_reference(fn: Callable[[Session, Progress], ImportResult]
 
 def sync_reference_quietly(session: Session, data_dir: Path) -> None:
     """Sync the reference data of ``data_dir`` before a lone import, without reporting it."""
-    from tracker.reference import sync_reference
-
     sync_reference(session, Recorder(session, actor="import:reference", source="data/"), data_dir)
 
 

@@ -31,26 +31,25 @@ import httpx
 from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
+from tracker.http_client import importer_client
 from tracker.importers.base import (
     FILE_PATH,
     ImportFileError,
     ImportResult,
     ImportSourceError,
     Progress,
-    Slugs,
-    project_data_dir,
     resolve_party,
-    slugify,
     sync_reference_quietly,
 )
-from tracker.importers.http import JsonNode, SourceNotFound, app_client, fetch_json, read_json_file
-from tracker.importers.people import PersonIndex, list_name, strip_honorifics
+from tracker.importers.http import JsonNode, SourceNotFound, fetch_json, read_json_file
+from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.importers.vote_sources import VoteSources
 from tracker.models import Division, Person, Vote
 from tracker.names import record_division_names
-from tracker.reference import PartyResolver, SourceBook, ensure_commons
+from tracker.reference import PartyResolver, SourceBook, ensure_commons, project_data_dir
 from tracker.revisions import Recorder
+from tracker.text import Slugs, list_name, slugify, strip_honorifics
 
 DEFAULT_BASE_URL = "https://commonsvotes-api.parliament.uk"
 SEARCH_PATH = "/data/divisions.json/search"
@@ -335,7 +334,7 @@ def command(division_id: int | None, tracked_slug: str | None, from_file: Path |
     """A division's full per-member record from the Commons Votes API."""
     if search_date is not None:
         try:
-            with app_client(base_url) as client:
+            with importer_client(base_url) as client:
                 print_search(client, search_date.date())
         except (ImportFileError, ImportSourceError) as exc:
             raise click.ClickException(str(exc)) from exc
@@ -349,7 +348,7 @@ def command(division_id: int | None, tracked_slug: str | None, from_file: Path |
         if from_file is not None:
             node = read_json_file(from_file)
         else:
-            with app_client(base_url) as client:
+            with importer_client(base_url) as client:
                 node = fetch_division(client, division_id)  # type: ignore[arg-type]
         sync_reference_quietly(session, data_dir)
         return import_division(session, node, expected_id=division_id, tracked=tracked_slug,

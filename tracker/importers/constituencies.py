@@ -30,16 +30,15 @@ from tracker.importers.base import (
     ImportSourceError,
     Progress,
     Row,
-    Slugs,
     read_csv,
     resolve_files,
-    slugify,
     source_name,
     with_reference,
 )
 from tracker.importers.runner import run_import
 from tracker.models import Area
 from tracker.revisions import Recorder
+from tracker.text import Slugs, slugify
 
 ALL_ORDER = 10
 
@@ -129,7 +128,7 @@ def _parse(path: Path, *, boundary_set: str, valid_from: date, valid_to: date | 
     if with_electorate:
         columns.append("electorate_2024")
     wanted: dict[str, _Wanted] = {}
-    for row in read_csv(path, columns):
+    for row in read_csv(path, columns, dataset=f"constituencies_{boundary_set}"):
         code = gss_code(row, "gss_code")
         if code in wanted:
             first = wanted[code].row.line

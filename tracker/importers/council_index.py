@@ -22,9 +22,9 @@ from typing import Generic, TypeVar
 
 from sqlmodel import Session, select
 
-from tracker.importers.base import Slugs, slugify
 from tracker.models import Area, Body
 from tracker.revisions import Recorder
+from tracker.text import Slugs, slugify
 
 T = TypeVar("T")
 KIND = "council"

@@ -35,14 +35,10 @@ from tracker.importers.base import (
     ImportSourceError,
     Progress,
     Row,
-    Slugs,
-    project_data_dir,
     read_csv,
-    slugify,
     sync_reference_quietly,
 )
 from tracker.importers.council_index import AmbiguousCouncilName, CouncilIndex
-from tracker.importers.people import sort_name_for
 from tracker.importers.runner import run_import
 from tracker.models import (
     Affiliation,
@@ -57,8 +53,9 @@ from tracker.models import (
     utcnow,
 )
 from tracker.names import record_names
-from tracker.reference import PartyResolver, SourceBook
+from tracker.reference import PartyResolver, SourceBook, project_data_dir
 from tracker.revisions import Recorder
+from tracker.text import Slugs, slugify, sort_name_for
 
 ALL_ORDER = 50
 SHARED_FILE = "councillors/councillors_left_labour_over_gaza_2023.csv"

@@ -45,7 +45,6 @@ from tracker.importers.base import (
     ImportSourceError,
     Progress,
     Row,
-    Slugs,
     read_csv,
     require_file,
     source_name,
@@ -62,6 +61,7 @@ from tracker.importers.runner import run_import
 from tracker.models import Area, AreaOverlap, Source
 from tracker.reference import SourceBook
 from tracker.revisions import Recorder
+from tracker.text import Slugs
 
 ALL_ORDER = 15
 ACTOR = "import:councils"

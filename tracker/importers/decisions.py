@@ -26,6 +26,7 @@ import click
 from flask import current_app
 from sqlmodel import Session, select
 
+from tracker.hansard import GID, MOTION_DETECTOR_SOURCE_KEY, gid_order
 from tracker.importers.base import (
     DATA_DIR_PATH,
     FILE_PATH,
@@ -33,7 +34,6 @@ from tracker.importers.base import (
     ImportResult,
     Progress,
     Row,
-    project_data_dir,
     read_csv,
     require_file,
     resolve_files,
@@ -42,15 +42,13 @@ from tracker.importers.base import (
 )
 from tracker.importers.runner import run_import
 from tracker.models import DECISION_OUTCOMES, Body, Decision, Source, Topic
-from tracker.reference import SourceBook, topic_slugs
+from tracker.reference import SourceBook, project_data_dir, topic_slugs
 from tracker.revisions import Recorder
 
 ALL_ORDER = 70
 DECISIONS_FILE = "decisions.toml"  # in the project's data/
 AGREEMENTS_FILE = "divisions/agreements_2024-02-21.csv"
 MOTIONS_FILE = "divisions/motions_2023-11-15_and_2024-02-21.csv"
-# The Source of every recorded text (motion-detector); pages find it by this key.
-DATASET_SOURCE_KEY = "parl-motion-detector"
 # Articles share their Source with seeds/articles.toml (the seed loader's key).
 ARTICLE_KEY_PREFIX = "seed:"
 
@@ -58,18 +56,8 @@ AGREEMENT_COLUMNS = ("date", "gid", "agreed_text", "motion_title", "motion_gid",
 MOTION_COLUMNS = ("date", "motion_gid", "division_gid", "motion_title", "motion_text", "source_path")
 DECISION_FIELDS = ("slug", "topic", "body", "date", "title", "outcome", "motion_gid",
                    "plain_summary", "why_no_record")
-_GID = re.compile(r"^uk\.org\.publicwhip/debate/(\d{4}-\d{2}-\d{2})([a-z]?)\.(\d+(?:\.\d+)*)$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _BOOLEANS = {"true": True, "false": False}
-
-
-def gid_order(gid: str) -> tuple[str, str, tuple[int, ...]]:
-    """Where a Hansard paragraph comes in the day's record: '...2024-02-21c.803.6.3'."""
-    match = _GID.match(gid)
-    if match is None:
-        raise ValueError(f"{gid!r} is not a Hansard debate id")
-    day, letter, numbers = match.groups()
-    return day, letter, tuple(int(n) for n in numbers.split("."))
 
 
 def _tidy(text: str) -> str:
@@ -222,7 +210,7 @@ def _entry(path: Path, where: _TomlLines, item: dict[str, Any], line: int, topic
         raise fail(None, f"{slug}: an {outcome} decision needs the agreement_gid that records it")
     for key in ("agreement_gid", "motion_gid"):
         value = _text(item, key)
-        if value and not _GID.match(value):
+        if value and not GID.match(value):
             raise fail(key, f"{slug}: {key} {value!r} is not a Hansard debate id "
                             "(uk.org.publicwhip/debate/YYYY-MM-DDx.N.N)")
     article = _text(item, "article")
@@ -261,7 +249,7 @@ def _gid(row: Row, column: str, *, required: bool = True, own: bool = False) -> 
     value = row.text(column, required=required)
     if value is None:
         return None
-    match = _GID.match(value)
+    match = GID.match(value)
     if match is None:
         raise row.error(column, f"{value!r} is not a Hansard debate id")
     if own and match.group(1) != row.values.get("date", "").strip()[:10]:
@@ -372,7 +360,7 @@ def import_decisions(session: Session, decisions_path: Path, agreements_path: Pa
     recorder = Recorder(session, actor="import:decisions", source=", ".join(
         source_name(p) for p in (decisions_path, agreements_path, motions_path)))
     sources = SourceBook(session, recorder)
-    dataset = sources.get(key=DATASET_SOURCE_KEY, url=curated.dataset["url"],
+    dataset = sources.get(key=MOTION_DETECTOR_SOURCE_KEY, url=curated.dataset["url"],
                           publisher=curated.dataset["publisher"], title=curated.dataset["title"],
                           note=curated.dataset.get("note"))
     cited: dict[str, Source] = {

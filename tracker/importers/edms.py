@@ -23,6 +23,7 @@ import click
 import httpx
 from sqlmodel import Session, select
 
+from tracker.http_client import importer_client
 from tracker.importers.base import (
     DATA_DIR_PATH,
     FILE_PATH,
@@ -31,18 +32,18 @@ from tracker.importers.base import (
     ImportSourceError,
     Progress,
     no_progress,
-    project_data_dir,
     source_name,
     sync_reference_quietly,
 )
 from tracker.importers.edm_files import Motion, parse_api_motion, read_signatures_csv
-from tracker.importers.http import JsonNode, SourceNotFound, app_client, fetch_json, read_json_file
-from tracker.importers.people import PersonIndex, list_name, strip_honorifics
+from tracker.importers.http import JsonNode, SourceNotFound, fetch_json, read_json_file
+from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.models import Edm, EdmSignature, Person
-from tracker.reference import SourceBook, ensure_topics, topic_slugs
+from tracker.reference import SourceBook, ensure_topics, project_data_dir, topic_slugs
 from tracker.revisions import Recorder
 from tracker.stance import load_topic
+from tracker.text import list_name, strip_honorifics
 
 ALL_ORDER = 60
 SHARED_FILE = "edms/edm_signatures_2023-10_to_2026-09.csv"
@@ -300,7 +301,7 @@ def command(data_dir: Path | None, csv_file: Path | None, edm_ids: tuple[int, ..
         if saved:
             return import_edm_documents(session, [read_json_file(p) for p in saved], project)
         if edm_ids:
-            with app_client(base_url) as client:
+            with importer_client(base_url) as client:
                 documents = [fetch_motion(client, i) for i in edm_ids]
             return import_edm_documents(session, documents, project, list(edm_ids))
         path = csv_file if csv_file is not None else Path(data_dir or ".") / SHARED_FILE

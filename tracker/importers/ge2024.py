@@ -14,8 +14,6 @@ constituency file names.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +28,6 @@ from tracker.importers.base import (
     ImportResult,
     Progress,
     Row,
-    project_data_dir,
     read_csv,
     resolve_files,
     source_name,
@@ -42,12 +39,13 @@ from tracker.importers.constituencies import (
     gss_code,
     require_constituencies,
 )
-from tracker.importers.people import PersonIndex, sort_name_for
+from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.models import Area, Candidacy, Election, Party, Person, Source
 from tracker.names import record_ge2024_names
-from tracker.reference import PartyResolver, SourceBook, ensure_commons
+from tracker.reference import PartyResolver, SourceBook, ensure_commons, project_data_dir
 from tracker.revisions import Recorder
+from tracker.text import fold_compact, sort_name_for
 
 ALL_ORDER = 30
 
@@ -76,18 +74,12 @@ SOURCE = {
 }
 
 
-def normalise_name(text: str) -> str:
-    """'Thérèse  Coffey-Smith' -> 'theresecoffeysmith': for matching names across files."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(re.findall(r"[a-z0-9]+", plain.casefold()))
-
-
 @dataclass
 class Seat:
     row: Row
     area: Area
     valid_votes: int
-    member: str  # the elected member's normalised name
+    member: str  # the elected member's name, folded (fold_compact)
 
 
 @dataclass
@@ -146,12 +138,12 @@ def _required_count(row: Row, column: str) -> int:
 
 def read_seats(path: Path, areas: ConstituencyIndex) -> dict[str, Seat]:
     seats: dict[str, Seat] = {}
-    for row in read_csv(path, SEAT_COLUMNS):
+    for row in read_csv(path, SEAT_COLUMNS, dataset="ge2024_seats"):
         area = _area_2024(row, "ONS ID", areas)
         if area.gss_code in seats:
             raise row.error("ONS ID", f"{area.gss_code} is repeated "
                                       f"(first on line {seats[area.gss_code].row.line})")
-        member = normalise_name(f"{row.required('Member first name')} "
+        member = fold_compact(f"{row.required('Member first name')} "
                                 f"{row.required('Member surname')}")
         assert area.gss_code is not None
         seats[area.gss_code] = Seat(row, area, _required_count(row, "Valid votes"), member)
@@ -160,7 +152,7 @@ def read_seats(path: Path, areas: ConstituencyIndex) -> dict[str, Seat]:
 
 def read_democracy_club(path: Path) -> dict[int, DcPerson]:
     people: dict[int, DcPerson] = {}
-    for row in read_csv(path, DC_COLUMNS):
+    for row in read_csv(path, DC_COLUMNS, dataset="ge2024_democracy_club"):
         election = row.required("election_id")
         if election != ELECTION["democracy_club_id"]:
             raise row.error("election_id", f"{election!r} is not {ELECTION['democracy_club_id']}")
@@ -175,7 +167,7 @@ def read_democracy_club(path: Path) -> dict[int, DcPerson]:
 
 def read_candidates(path: Path, areas: ConstituencyIndex) -> list[Candidate]:
     candidates = []
-    for row in read_csv(path, CANDIDATE_COLUMNS):
+    for row in read_csv(path, CANDIDATE_COLUMNS, dataset="ge2024_candidates"):
         share = row.number("Share", required=True)
         assert share is not None
         if not 0 <= share <= 1:
@@ -233,9 +225,9 @@ def _claim(cand: Candidate, person: DcPerson, claimed: dict[int, Candidate]) -> 
 def _match_by_name(cand: Candidate, unclaimed: list[DcPerson]) -> DcPerson:
     """The one unclaimed DC candidate of the seat with this name (or this surname)."""
     here = [p for p in unclaimed if p.area_code == cand.area.gss_code]
-    full, surname = normalise_name(cand.full_name), normalise_name(cand.surname)
-    for test in (lambda p: normalise_name(p.name) == full,
-                 lambda p: normalise_name(p.name).endswith(surname)):
+    full, surname = fold_compact(cand.full_name), fold_compact(cand.surname)
+    for test in (lambda p: fold_compact(p.name) == full,
+                 lambda p: fold_compact(p.name).endswith(surname)):
         found = [p for p in here if test(p)]
         if len(found) == 1:
             return found[0]
@@ -267,7 +259,7 @@ def check_seats(candidates: list[Candidate], seats: dict[str, Seat]) -> None:
 def _winner(running: list[Candidate], seat: Seat, where: str) -> Candidate:
     most = max(c.votes for c in running)
     top = [c for c in running if c.votes == most]
-    named = [c for c in top if normalise_name(c.full_name) == seat.member]
+    named = [c for c in top if fold_compact(c.full_name) == seat.member]
     if len(named) != 1:
         leaders = " and ".join(c.full_name for c in top)
         raise seat.row.error("Member surname", f"{where}: the member is not {leaders}, "

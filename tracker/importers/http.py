@@ -1,8 +1,10 @@
 """What the live importers (JSON over HTTP) share: clients, GETs and saved answers.
 
-``make_client``/``app_client`` make the HTTP client, ``fetch_json`` GETs a JSON
-document, ``read_json_file`` reads a saved answer for the ``--from-file`` modes,
-and ``JsonNode`` names the JSON path of any bad item.
+The clients come from tracker.http_client (pooled, retrying on connection errors
+and 5xx/429): ``app_client`` is its ``importer_client``, kept here under its old
+name. ``fetch_json`` GETs a JSON document, ``read_json_file`` reads a saved
+answer for the ``--from-file`` modes, and ``JsonNode`` names the JSON path of
+any bad item.
 """
 
 from __future__ import annotations
@@ -14,32 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from flask import current_app
 
+from tracker.http_client import DEFAULT_TIMEOUT, make_client
+from tracker.http_client import importer_client as app_client
 from tracker.importers.base import ImportFileError, ImportSourceError, require_file
 
-DEFAULT_TIMEOUT = 10.0
+__all__ = ["DEFAULT_TIMEOUT", "JsonNode", "SourceNotFound", "app_client", "fetch_json", "make_client",
+           "read_json_file"]
 
 
 class SourceNotFound(ImportSourceError):
     """The live source answered 404 Not Found."""
-
-
-def make_client(base_url: str, *, transport: httpx.BaseTransport | None = None,
-                timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
-    return httpx.Client(base_url=base_url.rstrip("/"), transport=transport, timeout=timeout,
-                        follow_redirects=True,
-                        headers={"Accept": "application/json",
-                                 "User-Agent": "ceasefire-stance-tracker"})
-
-
-def app_client(base_url: str) -> httpx.Client:
-    """A client for a CLI command: the app's HTTP_TIMEOUT, and its HTTP_TRANSPORT if set.
-
-    Tests put an ``httpx.MockTransport`` in ``app.config["HTTP_TRANSPORT"]``.
-    """
-    return make_client(base_url, transport=current_app.config.get("HTTP_TRANSPORT"),
-                       timeout=float(current_app.config.get("HTTP_TIMEOUT", DEFAULT_TIMEOUT)))
 
 
 @dataclass(frozen=True)

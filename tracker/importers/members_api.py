@@ -20,21 +20,22 @@ import httpx
 from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
+from tracker.http_client import importer_client
 from tracker.importers.base import (
     FILE_PATH,
     ImportResult,
     Progress,
-    project_data_dir,
     resolve_party,
     sync_reference_quietly,
 )
-from tracker.importers.http import JsonNode, app_client, fetch_json, read_json_file
-from tracker.importers.people import PersonIndex, list_name, strip_honorifics
+from tracker.importers.http import JsonNode, fetch_json, read_json_file
+from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.models import Area, Membership, Party, Person
 from tracker.names import record_member_names
-from tracker.reference import PartyResolver, SourceBook, ensure_commons
+from tracker.reference import PartyResolver, SourceBook, ensure_commons, project_data_dir
 from tracker.revisions import Recorder
+from tracker.text import list_name, strip_honorifics
 
 DEFAULT_BASE_URL = "https://members-api.parliament.uk"
 SEARCH_PATH = "/api/Members/Search"
@@ -218,7 +219,7 @@ def command(from_file: Path | None, base_url: str, house: int) -> None:
         if from_file is not None:
             items, source = member_items(read_json_file(from_file)), from_file.name
         else:
-            with app_client(base_url) as client:
+            with importer_client(base_url) as client:
                 items = fetch_members(client, house=house, progress=progress("Members", 650))
             source = f"{base_url.rstrip('/')}{SEARCH_PATH}"
         sync_reference_quietly(session, data_dir)

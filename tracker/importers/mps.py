@@ -29,7 +29,6 @@ from tracker.importers.base import (
     ImportResult,
     Progress,
     Row,
-    project_data_dir,
     read_csv,
     source_name,
     with_reference,
@@ -44,7 +43,7 @@ from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.models import Affiliation, Area, Body, Membership, Party, Person, Source
 from tracker.names import record_names
-from tracker.reference import PartyResolver, SourceBook, ensure_commons
+from tracker.reference import PartyResolver, SourceBook, ensure_commons, project_data_dir
 from tracker.revisions import Recorder
 
 ALL_ORDER = 20

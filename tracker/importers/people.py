@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, select
 
-from tracker.importers.base import Slugs
 from tracker.models import Person
 from tracker.revisions import Recorder
+from tracker.text import Slugs, sort_name_for
 
 ID_FIELDS = ("parliament_id", "twfy_id", "democracy_club_id", "wikidata_id")
-
-
-def sort_name_for(name: str, last_name: str | None = None) -> str:
-    """'Tahir Ali' -> 'Ali, Tahir' (or uses the given last name)."""
-    name = name.strip()
-    if last_name and name.endswith(last_name) and name != last_name:
-        return f"{last_name}, {name[: -len(last_name)].strip()}"
-    first, _, last = name.rpartition(" ")
-    return f"{last}, {first}" if first else name
-
-
-_HONORIFIC = re.compile(
-    r"^(?:(?:the\s+)?rt\.?\s+hon\.?|mrs|mr|ms|miss|mx|dr|sir|dame|prof|professor)\.?\s+",
-    re.IGNORECASE)
-
-
-def strip_honorifics(name: str) -> str:
-    """'Ms Diane Abbott' -> 'Diane Abbott'; 'Rt Hon Sir Keir Starmer' -> 'Keir Starmer'."""
-    name = " ".join(name.split())
-    while (match := _HONORIFIC.match(name)) and match.end() < len(name):
-        name = name[match.end():]
-    return name
-
-
-def list_name(list_as: str) -> str:
-    """'Abbott, Ms Diane' -> 'Abbott, Diane'."""
-    last, comma, first = list_as.partition(",")
-    if not comma:
-        return strip_honorifics(list_as)
-    return f"{last.strip()}, {strip_honorifics(first)}"
 
 
 class PersonIndex:

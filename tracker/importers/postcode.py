@@ -23,15 +23,16 @@ from tracker.importers.base import (
     require_file,
 )
 from tracker.importers.runner import run_import
-from tracker.models import PostcodeLookup
 from tracker.postcodes import (
     InvalidPostcode,
-    PostcodeClient,
     PostcodeResult,
     PostcodeServiceUnavailable,
     UnknownPostcode,
+    app_client,
+    cache_policy,
     check_postcode,
     lookup_postcode,
+    needs_lookup,
     parse_answer,
     store_answer,
 )
@@ -63,19 +64,18 @@ def command(postcode: str, from_file: Path | None) -> None:
         normal = check_postcode(postcode)
     except InvalidPostcode as exc:
         raise click.ClickException(str(exc)) from None
-    client = PostcodeClient(current_app.config.get("POSTCODES_IO_URL", "https://api.postcodes.io"),
-                            timeout=float(current_app.config.get("HTTP_TIMEOUT", 5.0)),
-                            transport=current_app.config.get("HTTP_TRANSPORT"))
+    client = app_client()
+    cache = cache_policy(current_app.config)
     found: list[PostcodeResult] = []
     unknown: list[str] = []
 
     def run(session: Session, _progress: Progress) -> ImportResult:
-        cached = session.get(PostcodeLookup, normal) is not None
+        cached = not needs_lookup(session, normal, cache)
         try:
             if from_file is not None:
                 found.append(_from_file(session, normal, from_file))
             else:
-                found.append(lookup_postcode(session, client, normal))
+                found.append(lookup_postcode(session, client, normal, cache=cache))
         except UnknownPostcode as exc:  # cached as not found; reported after the commit
             unknown.append(str(exc))
         except PostcodeServiceUnavailable as exc:

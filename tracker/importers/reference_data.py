@@ -8,8 +8,9 @@ import click
 from flask import current_app
 from sqlmodel import Session
 
-from tracker.importers.base import ImportResult, Progress, import_reference, project_data_dir
+from tracker.importers.base import ImportResult, Progress, import_reference
 from tracker.importers.runner import run_import
+from tracker.reference import project_data_dir
 
 ALL_ORDER = 0
 

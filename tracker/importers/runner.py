@@ -7,11 +7,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from tracker.db import get_engine, session_scope
+from tracker.db import get_engine
 from tracker.importers.base import ImportFileError, ImportResult, ImportSourceError, Progress
+from tracker.locks import (
+    LOCKED_MESSAGE,
+    ImportLockError,
+    ImportRunning,
+    current_command,
+    import_session,
+    is_database_locked,
+)
 
 
 def click_progress(label: str, total: int) -> Callable[[int], None]:
@@ -33,16 +41,27 @@ def click_progress(label: str, total: int) -> Callable[[int], None]:
 
 
 @contextmanager
-def import_transaction() -> Iterator[Session]:
-    """One transaction for a whole import: any error leaves the database as it was."""
+def import_transaction(command: str | None = None) -> Iterator[Session]:
+    """One transaction for a whole import: any error leaves the database as it was.
+
+    It holds the import lock (tracker/locks.py): while another import runs, this one
+    stops at once with a message saying so. ``command`` names this import to a second
+    one (default: the running command, e.g. 'tracker import all').
+    """
     try:
-        with session_scope(get_engine()) as session:
+        with import_session(get_engine(), command or current_command()) as session:
             yield session
+    except (ImportRunning, ImportLockError) as exc:
+        raise click.ClickException(f"{exc}.\nNothing was imported.") from exc
     except (ImportFileError, ImportSourceError) as exc:
         raise click.ClickException(f"{exc}\nNothing was imported.") from exc
     except IntegrityError as exc:
         raise click.ClickException(
             f"the data conflicts with what is stored: {exc.orig}\nNothing was imported.") from exc
+    except OperationalError as exc:
+        if is_database_locked(exc):
+            raise click.ClickException(f"{LOCKED_MESSAGE}\nNothing was imported.") from exc
+        raise
 
 
 def report(results: list[ImportResult], as_json: bool = False) -> None:

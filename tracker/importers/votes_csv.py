@@ -28,7 +28,6 @@ from tracker.importers.base import (
     ImportSourceError,
     Progress,
     Row,
-    project_data_dir,
     read_csv,
     sync_reference_quietly,
 )
@@ -36,7 +35,7 @@ from tracker.importers.people import PersonIndex
 from tracker.importers.runner import run_import
 from tracker.importers.vote_sources import VoteSources
 from tracker.models import Division, Person, Vote
-from tracker.reference import PartyResolver, SourceBook
+from tracker.reference import PartyResolver, SourceBook, project_data_dir
 from tracker.revisions import Recorder
 
 ALL_ORDER = 40

@@ -38,7 +38,7 @@ def _spans_by_person(session: Session, body: Body, by: str) -> dict[int, list[Sp
 
 
 def stance_counts(session: Session, *, body_slug: str = "house-of-commons", by: str = "party",
-                  first: date, last: date, topic: str = "ceasefire") -> list[AggregateRow]:
+                  first: date, last: date, topic: str) -> list[AggregateRow]:
     """Counts per month (1st of each month from ``first`` to ``last``), group and stance."""
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")

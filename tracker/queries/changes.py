@@ -1,9 +1,10 @@
 """The newest changes to evidence, votes, party affiliations and seats, in words.
 
-Built on the Revision table (every write logs one). A page of changes runs a
-fixed number of statements: the revisions, then the records they touched and
-the people, parties, divisions, places and sources those name, each fetched
-in one query for the whole page.
+Built on change sets and their revisions (every write is one change set). Each
+change is described from the record as the revision left it, never as it is
+today. A page of changes runs a fixed number of statements: the revisions with
+their change sets, then the people, parties, divisions, places and sources
+they name, each fetched in one query for the whole page.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tracker.models import (
     Affiliation,
     Area,
     Body,
+    ChangeSet,
     Division,
     Evidence,
     Membership,
@@ -53,6 +55,7 @@ class Change:
     """One revision described for people: what changed, about whom, when, by whom, from where."""
 
     id: int
+    change_set: int
     table: str
     action: str
     record_id: int
@@ -96,22 +99,26 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _revisions(tables: Sequence[str]):  # type: ignore[no-untyped-def]
+    return (select(Revision, ChangeSet).join(ChangeSet, ChangeSet.id == Revision.change_set_id)  # type: ignore[arg-type]
+            .where(Revision.table_name.in_(tables), ChangeSet.committed_at.is_not(None)))  # type: ignore[attr-defined, union-attr]
+
+
 def recent_changes(session: Session, page: int = 1, per_page: int = PER_PAGE,
                    tables: Iterable[str] = tuple(TRACKED)) -> ChangesPage:
     """The newest revisions of ``tables``, newest first, described in words."""
     names = [t for t in tables if t in TRACKED]
     page = min(max(page, 1), MAX_PAGE)
-    total = session.exec(select(func.count()).select_from(Revision)
-                         .where(Revision.table_name.in_(names))).one()  # type: ignore[attr-defined]
-    revisions = list(session.exec(
-        select(Revision).where(Revision.table_name.in_(names))  # type: ignore[attr-defined]
-        .order_by(Revision.created_at.desc(), Revision.id.desc())  # type: ignore[attr-defined, union-attr]
+    total = session.exec(select(func.count()).select_from(_revisions(names).subquery())).one()
+    rows = list(session.exec(
+        _revisions(names).order_by(Revision.change_set_id.desc(), Revision.id.desc())  # type: ignore[union-attr]
         .offset((page - 1) * per_page).limit(per_page)).all())
-    return ChangesPage(describe(session, revisions), total, page, per_page)
+    return ChangesPage(describe(session, rows), total, page, per_page)
 
 
 def latest_change_time(session: Session) -> datetime | None:
-    newest = session.exec(select(func.max(Revision.created_at)).where(
+    newest = session.exec(select(func.max(ChangeSet.committed_at)).join(
+        Revision, Revision.change_set_id == ChangeSet.id).where(  # type: ignore[arg-type]
         Revision.table_name.in_(list(TRACKED)))).one()  # type: ignore[attr-defined]
     return as_utc(newest) if newest else None
 
@@ -123,11 +130,6 @@ class _Lookup:
     """Everything a page of revisions names, fetched in one query per table."""
 
     def __init__(self, session: Session, revisions: Sequence[Revision]) -> None:
-        self.records: dict[tuple[str, int], Any] = {}
-        for table, model in TRACKED.items():
-            ids = [r.record_id for r in revisions if r.table_name == table]
-            for row in session.exec(select(model).where(model.id.in_(ids))).all():  # type: ignore[attr-defined]
-                self.records[(table, row.id)] = row  # type: ignore[attr-defined]
         self.values = {r.id: self._values(r) for r in revisions}
 
         def ids(key: str) -> list[int]:
@@ -152,14 +154,10 @@ class _Lookup:
     def _fetch(session: Session, model: type[SQLModel], ids: list[int]) -> dict[int, Any]:
         return {row.id: row for row in session.exec(select(model).where(model.id.in_(ids))).all()}  # type: ignore[attr-defined]
 
-    def _values(self, revision: Revision) -> dict[str, Any]:
-        """The record as it is now, else as the revision left it (or as it was before a delete)."""
-        record = self.records.get((revision.table_name, revision.record_id))
-        values: dict[str, Any] = dict(revision.before or {})
-        values.update(revision.after or {})
-        if record is not None:
-            values.update(record.model_dump())
-        return values
+    @staticmethod
+    def _values(revision: Revision) -> dict[str, Any]:
+        """The record as the revision left it (or as it was before a delete)."""
+        return dict(revision.after or revision.before or {})
 
 
 def _day(value: Any) -> str:
@@ -212,7 +210,7 @@ def _changed_fields(lookup: _Lookup, scale: Scale, revision: Revision) -> str:
     before, after = revision.before or {}, revision.after or {}
     parts = []
     for key in after:
-        if key in QUIET_FIELDS or key.startswith("__"):
+        if key in QUIET_FIELDS or key.startswith("__") or before.get(key) == after[key]:
             continue
         name = FIELD_NAMES.get(key, key.replace("_", " "))
         if key in ("summary", "quote", "note", "title"):
@@ -227,7 +225,7 @@ _VOTED = {"no vote recorded": "had no vote recorded", "both": "voted in both lob
           "teller aye": "was a teller for the ayes", "teller no": "was a teller for the noes"}
 
 
-def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision) -> Change:
+def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision, change_set: ChangeSet) -> Change:
     values = lookup.values[revision.id]
     table, action = revision.table_name, revision.action
     person = lookup.people.get(values.get("person_id"))  # type: ignore[arg-type]
@@ -299,22 +297,26 @@ def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision) -> Change:
             title = f"Seat of {who} changed"
             description = f"{who}, {seat}{place}: {_changed_fields(lookup, scale, revision)}."
     url = source.url if source else None
-    if url is None and revision.source and revision.source.startswith(("http://", "https://")):
-        url = revision.source
+    named = revision.source or change_set.source
+    if url is None and named and named.startswith(("http://", "https://")):
+        url = named
     return Change(
-        id=revision.id, table=table, action=action, record_id=revision.record_id,  # type: ignore[arg-type]
-        when=as_utc(revision.created_at), actor=revision.actor, title=title, description=description,
+        id=revision.id, change_set=change_set.id, table=table, action=action,  # type: ignore[arg-type]
+        record_id=revision.record_id, when=as_utc(change_set.committed_at or change_set.created_at),
+        actor=change_set.actor, title=title, description=description,
         person_slug=person.slug if person else None, person_name=person.name if person else None,
         party_slug=party.slug if party else None, division_slug=division.slug if division else None,
         stance=stance if _label(scale, stance) else None, stance_label=_label(scale, stance),
-        source_url=url, source=source_label(source) if source else revision.source, reason=revision.reason)
+        source_url=url, source=source_label(source) if source else (revision.source or change_set.source),
+        reason=change_set.reason)
 
 
-def describe(session: Session, revisions: Sequence[Revision], topic_slug: str = "ceasefire") -> list[Change]:
+def describe(session: Session, rows: Sequence[tuple[Revision, ChangeSet]],
+             topic_slug: str = "ceasefire") -> list[Change]:
     """Describe revisions in words (a fixed number of queries for any number of them)."""
-    lookup = _Lookup(session, revisions)
+    lookup = _Lookup(session, [revision for revision, _ in rows])
     scale = scale_for(topic_slug)
-    return [_describe_one(lookup, scale, r) for r in revisions]
+    return [_describe_one(lookup, scale, revision, change_set) for revision, change_set in rows]
 
 
 def change_row(change: Change) -> Mapping[str, Any]:
@@ -323,8 +325,8 @@ def change_row(change: Change) -> Mapping[str, Any]:
             "action": change.action, "record_id": change.record_id, "actor": change.actor,
             "person": change.person_slug, "title": change.title, "description": change.description,
             "stance": change.stance, "stance_label": change.stance_label, "source": change.source,
-            "source_url": change.source_url, "reason": change.reason}
+            "source_url": change.source_url, "reason": change.reason, "change_set": change.change_set}
 
 
 CHANGE_COLUMNS = ("revision", "when", "table", "action", "record_id", "actor", "person", "title",
-                  "description", "stance", "stance_label", "source", "source_url", "reason")
+                  "description", "stance", "stance_label", "source", "source_url", "reason", "change_set")

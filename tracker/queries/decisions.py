@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from tracker.importers.decisions import DATASET_SOURCE_KEY, gid_order
+from tracker.hansard import MOTION_DETECTOR_SOURCE_KEY, gid_order
 from tracker.models import Body, Decision, Division, Membership, Source, Topic
 from tracker.stance import format_day
 
@@ -85,7 +85,7 @@ def decision_by_slug(session: Session, slug: str) -> DecisionRecord | None:
 
 def text_source(session: Session) -> Source | None:
     """The dataset every recorded text comes from (motion-detector, from Hansard)."""
-    return session.exec(select(Source).where(Source.key == DATASET_SOURCE_KEY)).first()
+    return session.exec(select(Source).where(Source.key == MOTION_DETECTOR_SOURCE_KEY)).first()
 
 
 def topic_divisions(session: Session, topic_id: int | None) -> list[Division]:

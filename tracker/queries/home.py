@@ -65,7 +65,7 @@ def _timelines(session: Session, ids: Sequence[int], topic: str,
     return timelines_for_people(session, ids, topic)
 
 
-def sitting_mp_stances(session: Session, today: date, topic: str = "ceasefire",
+def sitting_mp_stances(session: Session, today: date, topic: str,
                        known: Mapping[int, Timeline] | None = None) -> StanceCounts:
     """How many sitting MPs hold each stance today (``known``: timelines already built)."""
     ids = sitting_mp_ids(session, today)
@@ -73,8 +73,8 @@ def sitting_mp_stances(session: Session, today: date, topic: str = "ceasefire",
     return StanceCounts(counts_on(timelines, today, scale_for(topic), ids))
 
 
-def candidate_figures(session: Session, today: date, election_slug: str = GE2024,
-                      topic: str = "ceasefire",
+def candidate_figures(session: Session, today: date, election_slug: str = GE2024, *,
+                      topic: str,
                       known: Mapping[int, Timeline] | None = None) -> CandidateFigures:
     """How many of an election's candidates have any recorded stance, and which today.
 
@@ -94,7 +94,7 @@ def candidate_figures(session: Session, today: date, election_slug: str = GE2024
     return CandidateFigures(election.name, total, len(recorded), counts_on(timelines, today, scale, recorded))
 
 
-def commons_by_party(session: Session, today: date, topic: str = "ceasefire") -> list[AggregateRow]:
+def commons_by_party(session: Session, today: date, topic: str) -> list[AggregateRow]:
     """Monthly stance counts of sitting MPs from Oct 2023, grouped into the chart's panels."""
     if session.exec(select(Body.id).where(Body.slug == COMMONS)).first() is None:
         return []

@@ -84,7 +84,7 @@ def stance_of(interval: Interval | None, scale: Scale) -> ListedStance:
                         recorded=interval.conflict or key != scale.default)
 
 
-def person_stances(session: Session, person_ids: Sequence[int], topic: str = "ceasefire",
+def person_stances(session: Session, person_ids: Sequence[int], topic: str,
                    on: date | None = None) -> dict[int, ListedStance]:
     """Each person's stance (current, or on ``on``); a fixed number of queries for any list."""
     scale = scale_for(topic)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from tracker.importers.base import slugify
 from tracker.models import Person, PersonName
+from tracker.text import slugify
 
 
 def find_people(session: Session, text: str, limit: int = 20) -> list[Person]:

@@ -222,7 +222,7 @@ def councils_for_constituency(session: Session, area: Area) -> list[Overlap]:
     return councils.councils_for_constituency(session, area)
 
 
-def stances_with_evidence(session: Session, person_ids: Sequence[int], topic_slug: str = "ceasefire",
+def stances_with_evidence(session: Session, person_ids: Sequence[int], topic_slug: str,
                           as_of: date | None = None) -> dict[int, PersonStance]:
     """Timelines and their evidence records for many people (three queries in all)."""
     scale = scale_for(topic_slug)

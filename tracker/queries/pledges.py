@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.models import Evidence, Person, Pledge, Source
+from tracker.models import Evidence, Person, Pledge, Source, Topic
 from tracker.queries.parties import short_source
 
 
@@ -15,6 +15,7 @@ from tracker.queries.parties import short_source
 class PledgeRecord:
     pledge: Pledge
     source: Source | None
+    topic: str  # the slug of the topic whose scale the pledge's stance is on
 
     @property
     def url(self) -> str | None:
@@ -41,10 +42,13 @@ class Signature:
 class PledgeSummary:
     pledge: Pledge
     signatures: int
+    topic: str  # slug
 
 
 def pledge_by_slug(session: Session, slug: str) -> PledgeRecord | None:
-    row = session.exec(select(Pledge, Source).outerjoin(Source, Source.id == Pledge.source_id)  # type: ignore[arg-type]
+    row = session.exec(select(Pledge, Source, Topic.slug)
+                       .join(Topic, Topic.id == Pledge.topic_id)  # type: ignore[arg-type]
+                       .outerjoin(Source, Source.id == Pledge.source_id)  # type: ignore[arg-type]
                        .where(Pledge.slug == slug)).first()
     return PledgeRecord(*row) if row else None
 
@@ -67,9 +71,10 @@ def signatures(session: Session, pledge_id: int) -> list[Signature]:
 
 def pledge_index(session: Session) -> list[PledgeSummary]:
     """Every pledge with its number of recorded signatures (two queries)."""
-    pledges = session.exec(select(Pledge).order_by(Pledge.title)).all()
+    pledges = session.exec(select(Pledge, Topic.slug).join(Topic, Topic.id == Pledge.topic_id)  # type: ignore[arg-type]
+                           .order_by(Pledge.title)).all()
     counts = dict(session.exec(
         select(Evidence.pledge_id, func.count(func.distinct(Evidence.person_id)))
         .where(*SIGNED)
         .group_by(Evidence.pledge_id)).all())
-    return [PledgeSummary(p, counts.get(p.id, 0)) for p in pledges]
+    return [PledgeSummary(p, counts.get(p.id, 0), topic) for p, topic in pledges]

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         decisions,
         divisions,
         elections,
+        errors,
         filters,
         parties,
         people,
@@ -22,9 +23,11 @@ def init_app(app: Flask) -> None:
     from tracker.web.topics import topic_nav
 
     filters.init_app(app)
+    errors.init_app(app)
     app.context_processor(topic_nav)
     for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets):
         app.register_blueprint(module.bp)
+    search.init_app(app)  # the postcode rate limit, on the registered view
     app.before_request(_reject_nul)
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)

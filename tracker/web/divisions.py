@@ -12,7 +12,7 @@ from tracker.queries import divisions as q
 from tracker.queries.stances import ENGINE_POSITION, scale_for, source_label
 from tracker.stance import Scale, vote_stance
 from tracker.web.parties import only_requested, plausible_slug
-from tracker.web.topics import DEFAULT_TOPIC
+from tracker.web.topics import default_topic
 from tracker.web.twins import Table, page
 from tracker.whips import WHIP_LABELS
 
@@ -70,10 +70,10 @@ def index() -> Response | str:
                      "votes_complete": d.votes_complete})
     table = Table("divisions", ("division", "date", "title", "aye_means", "no_means", "aye_count", "no_count",
                                 "result", "ayes_held", "noes_held", "votes_held", "votes_complete"), rows,
-                  "Every division we hold. aye_means/no_means are stance keys of the ceasefire scale "
+                  "Every division we hold. aye_means/no_means are stance keys of its topic's scale "
                   "(empty: a vote that way says nothing on its own); *_held count the votes we hold.",
                   frozenset({"title", "result"}))
-    scales = {s.division.id: scale_for(s.topic_slug or DEFAULT_TOPIC) for s in summaries}
+    scales = {s.division.id: scale_for(s.topic_slug or default_topic()) for s in summaries}
     return page("divisions.html", [table], "divisions", summaries=summaries, scales=scales,
                 gaps={s.division.id: gap_note(s.division, s.held) for s in summaries})
 
@@ -85,7 +85,7 @@ def division(slug: str) -> Response | str:
     if record is None:
         abort(404)
     d = record.division
-    scale = scale_for(record.topic_slug or DEFAULT_TOPIC)
+    scale = scale_for(record.topic_slug or default_topic())
     votes = q.member_votes(session, d)
     by_party = q.votes_by_party(session, d)
     held = dict.fromkeys(VOTE_POSITIONS, 0)

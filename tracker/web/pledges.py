@@ -15,7 +15,6 @@ from tracker.web.parties import only_requested, plausible_slug
 from tracker.web.twins import Table, page
 
 bp = Blueprint("pledges", __name__)
-TOPIC = "ceasefire"
 
 
 def _label(scale: Scale, key: str | None) -> str | None:
@@ -25,17 +24,17 @@ def _label(scale: Scale, key: str | None) -> str | None:
 
 @bp.get("/pledges")
 def index() -> Response | str:
-    scale = scale_for(TOPIC)
     summaries = q.pledge_index(get_session())
+    scales = {s.topic: scale_for(s.topic) for s in summaries}
     rows = [{"pledge": s.pledge.slug, "title": s.pledge.title, "organisation": s.pledge.organisation,
-             "stance": s.pledge.stance, "stance_label": _label(scale, s.pledge.stance),
+             "stance": s.pledge.stance, "stance_label": _label(scales[s.topic], s.pledge.stance),
              "launched_on": s.pledge.launched_on, "url": s.pledge.url, "signatures": s.signatures}
             for s in summaries]
     table = Table("pledges", ("pledge", "title", "organisation", "stance", "stance_label", "launched_on",
                               "url", "signatures"), rows,
                   "Every pledge campaign we hold, the stance signing it implies, and how many people "
                   "we have recorded as signing it.", frozenset({"title", "organisation"}))
-    return page("pledges.html", [table], "pledges", summaries=summaries, scale=scale)
+    return page("pledges.html", [table], "pledges", summaries=summaries, scales=scales)
 
 
 @bp.get("/pledges/<slug>")
@@ -44,9 +43,9 @@ def pledge(slug: str) -> Response | str:
     record = q.pledge_by_slug(session, slug) if plausible_slug(slug) else None
     if record is None:
         abort(404)
-    scale = scale_for(TOPIC)
+    scale = scale_for(record.topic)
     signed = q.signatures(session, record.pledge.id)  # type: ignore[arg-type]
-    stances = person_stances(session, [s.person.id for s in signed], TOPIC)  # type: ignore[misc]
+    stances = person_stances(session, [s.person.id for s in signed], record.topic)  # type: ignore[misc]
     tables = pledge_tables(record, signed, stances, scale)
     return page("pledge.html", only_requested(tables), record.pledge.slug,
                 record=record, pledge=record.pledge, signed=signed, stances=stances, scale=scale,

@@ -16,6 +16,8 @@ from tracker.queries import home as home_q
 from tracker.queries.stances import scale_for, timelines_for_people
 from tracker.stance import AggregateRow, Scale, format_day, month_starts
 from tracker.web.coverage import coverage_context
+from tracker.web.params import page_arg
+from tracker.web.site_url import absolute_url_for, tag_authority
 from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page
 
@@ -117,17 +119,12 @@ def home_tables(mps: home_q.StanceCounts, candidates: home_q.CandidateFigures, r
     ]
 
 
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 6 else 1
-
-
 @bp.get("/changes")
 def changes() -> Response | str:
     session = get_session()
     kind = request.args.get("kind", "")
     kinds = (kind,) if kind in changes_q.TRACKED else tuple(changes_q.TRACKED)
-    result = changes_q.recent_changes(session, _page_number(), tables=kinds)
+    result = changes_q.recent_changes(session, page_arg(), tables=kinds)
     table = Table("changes", changes_q.CHANGE_COLUMNS, [changes_q.change_row(c) for c in result.changes],
                   "Changes to evidence, votes, party memberships and seats, newest first (when is UTC).",
                   frozenset({"title", "description", "source", "reason", "actor"}))
@@ -141,10 +138,11 @@ def changes_feed() -> Response:
     session = get_session()
     result = changes_q.recent_changes(session, 1, FEED_SIZE)
     updated = changes_q.latest_change_time(session) or datetime(2023, 10, 1, tzinfo=UTC)
-    host = (request.host or "localhost").split(":")[0]
-    body = render_template("changes.xml", changes=result.changes, updated=updated, tag_host=host,
-                           feed_url=url_for("public.changes_feed", _external=True),
-                           page_url=url_for("public.changes", _external=True))
+    # Ids and links come from SITE_URL: a request's Host header is the client's to forge.
+    body = render_template("changes.xml", changes=result.changes, updated=updated,
+                           tag_host=tag_authority(), absolute_url_for=absolute_url_for,
+                           feed_url=absolute_url_for("public.changes_feed"),
+                           page_url=absolute_url_for("public.changes"))
     return Response(body, mimetype="application/atom+xml")
 
 

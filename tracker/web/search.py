@@ -3,7 +3,8 @@
 A valid postcode goes straight to its 2024 constituency (postcodes.io, cached in
 the database). Anything else, or a postcode that cannot be looked up, gives the
 results of a name search grouped as people, constituencies, councils and
-parties, with a message saying what went wrong with the postcode.
+parties, with a message saying what went wrong with the postcode. Searches that
+would ask postcodes.io are rate-limited per client (``init_app``).
 """
 
 from __future__ import annotations
@@ -11,27 +12,33 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker import extensions
 from tracker.db import get_session
 from tracker.models import Area
 from tracker.postcodes import (
-    PostcodeClient,
     PostcodeError,
     PostcodeResult,
     UnknownPostcode,
+    app_client,
+    cache_policy,
     check_postcode,
     lookup_postcode,
+    needs_lookup,
 )
 from tracker.queries import places
 from tracker.queries.stances import scale_for
 from tracker.search import MAX_LENGTH, PersonResult, SearchResults
 from tracker.search import search as find
 from tracker.stance import Scale
+from tracker.web.errors import error_response
+from tracker.web.site_url import absolute, absolute_url_for
 from tracker.web.topics import requested_topic
 from tracker.web.twins import Table, page, requested_format
 
@@ -51,9 +58,42 @@ DESCRIPTION = (
     "display name, which is name), that name.")
 
 
+def init_app(app: Flask) -> None:
+    """Limit, per client address, the searches that would ask postcodes.io (after the
+    blueprint is registered): POSTCODES_RATE_LIMIT. A name search, or a postcode with a
+    fresh answer in the cache, is never limited."""
+    endpoint = f"{bp.name}.search"
+    app.view_functions[endpoint] = extensions.limiter(app).limit(
+        lambda: str(current_app.config["POSTCODES_RATE_LIMIT"]), scope="postcodes-io",
+        exempt_when=lambda: not _asks_postcodes_io(), error_message=_limit_message,
+    )(app.view_functions[endpoint])
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
+
+
+def _query() -> str:
+    return " ".join(request.args.get("q", "").split())[:MAX_LENGTH]
+
+
+def _asks_postcodes_io() -> bool:
+    query = _query()
+    return (_looks_like_postcode(query)
+            and needs_lookup(get_session(), query, cache_policy(current_app.config)))
+
+
+def _limit_message() -> str:
+    limits = "; ".join(p.strip() for p in str(current_app.config["POSTCODES_RATE_LIMIT"]).split(";"))
+    return (f"You have looked up too many postcodes in a short time (the limit is {limits}). "
+            "Please wait a little and try again. Searching by name still works.")
+
+
+def too_many_requests(error: RateLimitExceeded) -> Response:
+    # The limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED).
+    return error_response(429, "Too many postcode searches", error.description or "")
+
+
 @bp.get("/search")
 def search() -> BaseResponse | str:
-    query = " ".join(request.args.get("q", "").split())[:MAX_LENGTH]
+    query = _query()
     session = get_session()
     message: str | None = None
     name_query = query
@@ -100,12 +140,9 @@ def _postcode(session: Session, text: str) -> PostcodeResult:
     answer is still used.
     """
     postcode = check_postcode(text)
-    config = current_app.config
-    client = PostcodeClient(str(config.get("POSTCODES_IO_URL", "https://api.postcodes.io")),
-                            timeout=float(config.get("HTTP_TIMEOUT", 5.0)),
-                            transport=config.get("HTTP_TRANSPORT"))
+    client = app_client()
     try:
-        result = lookup_postcode(session, client, postcode)
+        result = lookup_postcode(session, client, postcode, cache=cache_policy(current_app.config))
     except UnknownPostcode:
         _commit(session)
         raise
@@ -133,7 +170,7 @@ def _person_row(result: PersonResult, scale: Scale) -> dict[str, object]:
     current = result.stance
     latest = max(current.evidence, key=lambda e: (e.date, e.source_url is not None), default=None)
     return {"kind": "person", "name": result.person.name,
-            "url": url_for("people.person", slug=result.person.slug, _external=True),
+            "url": absolute_url_for("people.person", slug=result.person.slug),
             "detail": " · ".join(p for p in (result.role, result.party) if p) or None,
             "stance": scale.default if current.conflict else current.stance,
             "stance_label": scale.label(scale.default if current.conflict else current.stance),
@@ -146,9 +183,12 @@ def _person_row(result: PersonResult, scale: Scale) -> dict[str, object]:
 def party_url(slug: str, external: bool = False) -> str:
     """The party page's URL (``/parties/<slug>``), even before that page is registered."""
     try:
-        return url_for("parties.party", slug=slug, _external=external)
+        if external:
+            return absolute_url_for("parties.party", slug=slug)
+        return url_for("parties.party", slug=slug)
     except BuildError:
-        return (request.host_url.rstrip("/") if external else "") + "/parties/" + quote(slug)
+        path = "/parties/" + quote(slug)
+        return absolute(path) if external else path
 
 
 def constituency_detail(area: Area) -> str:
@@ -161,10 +201,10 @@ def results_table(results: SearchResults, scale: Scale) -> Table:
     """The results as the CSV/JSON twins give them (one row per result)."""
     rows: list[dict[str, object]] = [_person_row(p, scale) for p in results.people]
     rows += [{"kind": "constituency", "name": a.name, "detail": constituency_detail(a),
-              "url": url_for("places.constituency", slug=a.slug, _external=True)}
+              "url": absolute_url_for("places.constituency", slug=a.slug)}
              for a in results.constituencies]
     rows += [{"kind": "council", "name": a.name, "detail": "Council",
-              "url": url_for("places.council", slug=a.slug, _external=True)}
+              "url": absolute_url_for("places.council", slug=a.slug)}
              for a in results.councils]
     rows += [{"kind": "party", "name": p.name, "detail": p.short_name,
               "url": party_url(p.slug, external=True)}

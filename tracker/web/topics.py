@@ -1,7 +1,7 @@
-"""Which topic a page is about: ``?topic=SLUG`` (default ``ceasefire``).
+"""Which topic a page is about: ``?topic=SLUG``, else the default topic.
 
 Topics are data (``data/topics/*.toml``): adding a file adds a topic to every page
-that takes one, with no code naming it.
+that takes one, with no code naming it. Their ``order`` sorts them; the first is the default.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from pathlib import Path
 from flask import abort, current_app, g, request, url_for
 
 from tracker.queries.stances import scale_for
-from tracker.reference import topic_slugs
-
-DEFAULT_TOPIC = "ceasefire"
+from tracker.reference import topics_in_order
 
 
 @dataclass(frozen=True)
@@ -27,14 +25,21 @@ class TopicChoice:
 def known_topics() -> list[str]:
     """Every topic slug, the default first."""
     if "known_topics" not in g:  # read data/topics once per request
-        slugs = topic_slugs(Path(current_app.config["DATA_DIR"]))
-        g.known_topics = sorted(slugs, key=lambda s: (s != DEFAULT_TOPIC, s))
+        g.known_topics = topics_in_order(Path(current_app.config["DATA_DIR"]))
     return list(g.known_topics)
+
+
+def default_topic() -> str:
+    """The topic of a page that names none."""
+    known = known_topics()
+    if not known:
+        raise LookupError(f"{current_app.config['DATA_DIR']}/topics holds no topic files")
+    return known[0]
 
 
 def requested_topic() -> str:
     """The topic asked for with ``?topic=``; an unknown one is a 404 that names the known ones."""
-    slug = request.args.get("topic") or DEFAULT_TOPIC
+    slug = request.args.get("topic") or default_topic()
     known = known_topics()
     if slug not in known:
         abort(404, description=f"There is no topic {slug[:60]!r}; the topics are: {', '.join(known)}.")

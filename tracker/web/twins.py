@@ -18,6 +18,8 @@ from typing import Any
 
 from flask import Response, render_template, request, url_for
 
+from tracker.web.site_url import absolute
+
 FORMATS = ("csv", "json")
 # Cells starting with these run as formulas in spreadsheets (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -101,6 +103,6 @@ def page(template: str, tables: Sequence[Table], filename: str, **context: Any) 
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt == "json":
-        meta = {"page": request.base_url, "generated": date.today().isoformat()}
+        meta = {"page": absolute(request.path), "generated": date.today().isoformat()}
         return Response(as_json(tables, meta), mimetype="application/json")
     return render_template(template, data_links=data_links(), **context)

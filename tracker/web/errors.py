@@ -1,0 +1,59 @@
+"""Errors a reader can cause or meet, answered in the page's own format.
+
+- A query parameter the URL does not take (:class:`tracker.web.params.BadParameter`):
+  400, naming the parameter and what it takes.
+- SQLite's "database is locked" (another program held a write lock longer than
+  ``SQLITE_BUSY_TIMEOUT``): 503 with ``Retry-After``, saying to try again shortly.
+
+A ``?format=json`` twin gets ``{"error": {"status", "title", "message", ...}}``, a
+``?format=csv`` twin plain text, a page HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+from sqlalchemy.exc import OperationalError
+
+from tracker.locks import is_database_locked
+from tracker.web.params import BadParameter
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, title: str, message: str, **extra: Any) -> Response:
+    """An error in the format the request asked for."""
+    fmt = request.args.get("format")
+    if fmt == "json":
+        body = json.dumps({"error": {"status": status, "title": title, "message": message, **extra}},
+                          ensure_ascii=False)
+        return Response(body, status=status, mimetype="application/json")
+    if fmt == "csv":
+        return Response(f"{title}: {message}\n", status=status, mimetype="text/plain")
+    return Response(render_template("errors/problem.html", status=status, title=title,
+                                    message=message), status=status)
+
+
+def bad_parameter(error: BadParameter) -> Response:
+    return error_response(400, "Bad request", error.description or "", parameter=error.parameter)
+
+
+def database_error(error: OperationalError) -> Response:
+    if not is_database_locked(error):
+        raise error
+    log.warning("database busy, answered 503: %s %s", request.method, request.full_path)
+    retry = int(current_app.config.get("BUSY_RETRY_AFTER", 10))
+    response = error_response(
+        503, "The site is busy",
+        f"The database is being updated right now. Please try again in {retry} seconds.",
+        retry_after=retry)
+    response.headers["Retry-After"] = str(retry)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(BadParameter, bad_parameter)
+    app.register_error_handler(OperationalError, database_error)
