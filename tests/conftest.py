@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from tracker import create_app
 from tracker import migrate as migrations
 from tracker.config import PROJECT_ROOT
 from tracker.db import make_engine
-from tracker.models import ALL_TABLES
+from tracker.models import ALL_TABLES, DataVersion
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -116,6 +117,8 @@ def _wipe_postgres(url: str) -> None:
     names = ", ".join(f'"{t.__tablename__}"' for t in ALL_TABLES)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # The one data-version row, as a fresh migration leaves it (the page cache reads it).
+        conn.execute(sa.insert(DataVersion).values(id=1, version=1, changed_at=datetime.now(UTC)))
     engine.dispose()
 
 
@@ -213,3 +216,17 @@ def count_queries(app: Flask):  # type: ignore[no-untyped-def]
             sa.event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def twin_rows(client):  # type: ignore[no-untyped-def]
+    """The rows of one table of a page's JSON twin: ``twin_rows("/people/x", "evidence")``."""
+
+    def rows(url: str, table: str) -> list[dict]:  # type: ignore[type-arg]
+        response = client.get(f"{url}{'&' if '?' in url else '?'}format=json&table={table}")
+        assert response.status_code == 200, (url, table, response.status_code)
+        body = response.get_json()
+        assert body["table"] == table
+        return body["rows"]  # type: ignore[no-any-return]
+
+    return rows

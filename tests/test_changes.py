@@ -109,3 +109,20 @@ def test_changes_are_paged_and_twins_answer(cli, client, session, shared_data):
     beyond = client.get("/changes?page=9999").get_data(as_text=True)
     assert "There are no changes on this page" in beyond
     assert len(_feed(client).findall(f"{ATOM}entry")) == 50
+
+
+def test_a_change_on_another_topic_reads_that_topics_scale(cli, client, session):
+    from tracker.models import Topic
+
+    cli("seed")
+    evidence = session.exec(select(Evidence).where(Evidence.person_id.is_not(None))).first()  # type: ignore[union-attr]
+    other = session.exec(select(Topic).where(Topic.slug == "palestine-action")).one()
+    recorder = Recorder(session, actor="test", reason="said so about the proscription")
+    recorder.add(Evidence(topic_id=other.id, person_id=evidence.person_id, kind="statement",  # type: ignore[union-attr]
+                          stance="backs_proscription", evidence_date=evidence.evidence_date,  # type: ignore[union-attr]
+                          summary="Backed the order", source_id=evidence.source_id, status="approved"))  # type: ignore[union-attr]
+    recorder.flush()
+    session.commit()
+    response = client.get("/changes")
+    assert response.status_code == 200
+    assert '<span class="badge stance-backs_proscription">' in response.get_data(as_text=True)

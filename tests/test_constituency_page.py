@@ -31,7 +31,7 @@ def _section(page: str, heading_id: str) -> str:
 
 
 @pytest.mark.imported
-def test_hall_green_and_moseley_page_and_its_links(cli, client, shared_data):
+def test_hall_green_and_moseley_page_and_its_links(cli, client, shared_data, twin_rows):
     response = client.get(HALL_GREEN)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -66,23 +66,23 @@ def test_hall_green_and_moseley_page_and_its_links(cli, client, shared_data):
 
     # The CSV/JSON twins carry the same facts, with a source URL on every row stating a stance.
     body = json.loads(client.get(HALL_GREEN + "?format=json").get_data(as_text=True))
-    tables = body["tables"]
-    candidates = tables["candidates"]["rows"]
+    assert body["table"] == "representatives" and "candidates" in body["tables"]
+    candidates = twin_rows(HALL_GREEN, "candidates")
     assert len(candidates) == 8
     ali = next(r for r in candidates if r["person"] == "tahir-ali")
     assert (ali["votes"], ali["elected"], ali["stance"]) == (12798, True, "ceasefire")
     assert ali["stance_source_url"] == INDY100
-    evidence = tables["current_evidence"]["rows"]
+    evidence = twin_rows(HALL_GREEN, "current_evidence")
     assert [(e["date"], e["vote_position"], e["source_url"]) for e in evidence] == [
         ("2023-11-15", "aye", INDY100)]
-    related = tables["related_seats"]["rows"]
+    related = twin_rows(HALL_GREEN, "related_seats")
     assert {(r["seat_name"], r["how_linked"]) for r in related} == {
         ("Birmingham, Hall Green", "held by Tahir Ali before 2024")}
 
-    response = client.get(HALL_GREEN + "?format=csv")
+    response = client.get(HALL_GREEN + "?format=csv")  # the primary table, representatives
     assert response.mimetype == "text/csv"
     header = response.get_data(as_text=True).splitlines()[0]
-    assert header.startswith("table,person,name,body,party")
+    assert header.startswith("person,name,body,party")
 
     # The old seat links forward to the new one through the same MP.
     page = client.get("/constituencies/birmingham-hall-green-2010").get_data(as_text=True)

@@ -125,35 +125,35 @@ def test_decision_page_says_what_was_decided_and_that_no_record_exists(client):
 
 @pytest.mark.shared_data
 @pytest.mark.imported
-def test_decision_twins_and_unknown_slug(client):
-    data = json.loads(client.get(f"/decisions/{MAIN_QUESTION}?format=json").get_data(as_text=True))
-    [row] = data["tables"]["decision"]["rows"]
+def test_decision_twins_and_unknown_slug(client, twin_rows):
+    [row] = twin_rows(f"/decisions/{MAIN_QUESTION}", "decision")
     assert row["outcome"] == "agreed" and row["individual_record"] == "none"
     assert row["text_as_recorded"].startswith("Main Question, as amended, put and agreed to.")
     assert row["source"].startswith("Socialist Worker") and row["text_source_url"]
-    assert SNP_AMENDMENT_H in {r["division"] for r in data["tables"]["divisions"]["rows"]}
+    assert SNP_AMENDMENT_H in {r["division"] for r in twin_rows(f"/decisions/{MAIN_QUESTION}", "divisions")}
 
     listed = list(csv.DictReader(client.get("/decisions?format=csv").get_data(as_text=True).splitlines()))
     assert {r["decision"] for r in listed} == {AMENDMENT, MAIN_QUESTION, SNP_MOTION}
     assert {r["individual_record"] for r in listed} == {"none"}
 
     assert client.get("/decisions/no-such-decision").status_code == 404
-    assert client.get("/decisions/no-such-decision?format=json").status_code == 404
+    missing = client.get("/decisions/no-such-decision?format=json")
+    assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
 
 
 @pytest.mark.shared_data
 @pytest.mark.imported
-def test_person_page_shows_the_day_as_context_and_the_stance_is_unchanged(cli, client, session):
+def test_person_page_shows_the_day_as_context_and_the_stance_is_unchanged(cli, client, session, twin_rows):
     page = client.get("/people/tahir-ali").get_data(as_text=True)
     context = page[page.index('id="decisions-h"'):page.index('id="votes-h"')]
     assert ("On 21 Feb 2024 the House of Commons agreed Labour&#39;s amendment (a) to the SNP motion "
             "&#34;Ceasefire in Gaza&#34; without a division; no individual record exists.") in context
     assert f'href="/decisions/{SNP_MOTION}"' in context and "say nothing about where" in context
 
-    data = json.loads(client.get("/people/tahir-ali?format=json").get_data(as_text=True))["tables"]
-    context_rows = data["decisions_on_the_day"]["rows"]
+    context_rows = twin_rows("/people/tahir-ali", "decisions_on_the_day")
     assert {r["decision"] for r in context_rows} == {AMENDMENT, MAIN_QUESTION, SNP_MOTION}
-    assert not any("without a division" in (e["summary"] or "") for e in data["evidence"]["rows"])
+    evidence = twin_rows("/people/tahir-ali", "evidence")
+    assert not any("without a division" in (e["summary"] or "") for e in evidence)
 
     # The stance, timeline and evidence are the same with and without the decisions.
     with_decisions = json.loads(cli("stance", "tahir-ali", "--json").output)

@@ -14,9 +14,9 @@ from tracker.models import EdmSignature, Person
 from tracker.queries.stances import (
     evidence_for_people,
     person_stance_report,
-    timelines_for_people,
     topic_row,
 )
+from tracker.readmodel import view
 
 pytestmark = [pytest.mark.imported, pytest.mark.shared_data]
 SNP_AMENDMENT = "2023-11-15-snp-amendment-h-immediate-ceasefire"
@@ -70,12 +70,13 @@ def test_a_withdrawn_signature_stops_counting_on_the_withdrawal_date(cli, sessio
     assert report["shifts"] == []
 
     bobby = person(session, "bobby-dean")
-    before = person_stance_report(session, bobby, as_of=date(2025, 3, 12))
+    before = person_stance_report(session, bobby, "ceasefire", as_of=date(2025, 3, 12))
     assert before["current"]["stance"] == "ceasefire"
     assert "withdrawn" not in before["evidence"][0]["summary"]  # not known yet on that day
-    timeline = timelines_for_people(session, [bobby.id])[bobby.id]  # type: ignore[list-item]
-    assert timeline.stance_on(date(2024, 8, 1)) == "ceasefire"
-    assert timeline.stance_on(date(2025, 3, 13)) == "unknown"
+    on = view.stances(session, [bobby.id], "ceasefire", on=date(2024, 8, 1))  # type: ignore[list-item]
+    assert on[bobby.id].stance == "ceasefire"  # type: ignore[index]
+    on = view.stances(session, [bobby.id], "ceasefire", on=date(2025, 3, 13))  # type: ignore[list-item]
+    assert on[bobby.id].stance == "unknown" and on[bobby.id].opened_by_end  # type: ignore[index]
 
 
 def test_person_page_lists_every_motion_signed(client, session: Session) -> None:
@@ -96,8 +97,7 @@ def test_person_page_lists_every_motion_signed(client, session: Session) -> None
     assert "signed on or after that date" in section
     assert not re.search(r"[Ss]igned on \d", page)  # never a signature date
 
-    tables = json.loads(client.get("/people/tahir-ali?format=json").get_data(as_text=True))["tables"]
-    rows = tables["edms"]["rows"]
+    rows = client.get("/people/tahir-ali?format=json&table=edms").get_json()["rows"]
     assert len(rows) == signed
     row = next(r for r in rows if r["edm_id"] == 61430)
     assert (row["signed_on_or_after"], row["counts_towards_stance"], row["stance"]) == (

@@ -63,11 +63,18 @@ def test_general_election_page_with_the_real_data(cli, shared_data, client, coun
     assert f"<strong>{stated_count:,}</strong> with any recorded stance" in page
     assert tally[SCALE.label("ceasefire")] >= ayes_standing
 
-    # One row per constituency, linked, with the winner, the party and the winner's stance.
-    assert "Constituencies (650)" in page
-    assert len(re.findall(r'<td data-label="Constituency"><a href="/constituencies/', page)) == 650
+    # One row per constituency, linked, with the winner, the party and the winner's stance,
+    # 50 to a page: the pages together list every constituency once.
+    assert "Constituencies (650)" in page and "<strong>1–50</strong> of 650 constituencies" in page
+    listed = []
+    for number in range(1, 14):
+        html = page if number == 1 else client.get(f"{GE2024}?page={number}").get_data(as_text=True)
+        listed += re.findall(r'<td data-label="Constituency"><a href="/constituencies/([^"]+)"', html)
+        if "Birmingham Hall Green and Moseley</a>" in html:
+            hall_green = html
+    assert len(listed) == len(set(listed)) == 650
     row = re.search(r'<a href="/constituencies/[^"]+">Birmingham Hall Green and Moseley</a></td>(.*?)</tr>',
-                    page, re.S).group(1)
+                    hall_green, re.S).group(1)
     assert '<a href="/people/tahir-ali">Tahir Ali</a>' in row and ">Labour</a>" in row
     assert 'href="/people/tahir-ali#stance-h"><span class="badge stance-ceasefire">' in row
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -72,8 +73,8 @@ def test_methodology_renders_the_scale_rules_sources_and_corrections(client, app
     app.config["CORRECTIONS_CONTACT"] = "corrections@tracker.example.org"
     page = client.get("/methodology").get_data(as_text=True)
     assert 'href="mailto:corrections@tracker.example.org"' in page
-    data = json.loads(client.get("/methodology?format=json").get_data(as_text=True))
-    assert [r["key"] for r in data["tables"]["stances"]["rows"]] == list(scale_for("ceasefire").keys())
+    data = json.loads(client.get("/methodology?format=json&table=stances").get_data(as_text=True))
+    assert [r["key"] for r in data["rows"]] == list(scale_for("ceasefire").keys())
 
 
 @pytest.mark.shared_data
@@ -93,10 +94,13 @@ def test_oxford_council_page_and_every_pages_twins(cli, client, shared_data):
     assert f'href="{oxford[0]["source_url"]}"' in row and "Oxford Student" in row
     assert 'href="/parties/independent">Independent</a>' in row
     assert 'href="/people/shaista-aziz#evidence-h"><span class="badge stance-ceasefire">' in row
-    assert "<details><summary>1 piece of evidence</summary>" in row
+    # The stance's source beside it; the evidence itself is on her page, counted and linked here.
+    assert re.search(rf'since 14 Oct 2023 · <a href="{re.escape(oxford[0]["source_url"])}"', row)
+    assert 'href="/people/shaista-aziz#evidence-h">1 piece of evidence<' in row
 
     data = json.loads(client.get("/councils/oxford-city-council?format=json").get_data(as_text=True))
-    aziz = next(r for r in data["tables"]["councillors"]["rows"] if r["person"] == "shaista-aziz")
+    assert data["table"] == "councillors"  # the primary table
+    aziz = next(r for r in data["rows"] if r["person"] == "shaista-aziz")
     assert (aziz["party"], aziz["left_party"], aziz["left_on"]) == ("Independent", "Labour", "2023-10-14")
     assert aziz["stance"] == "ceasefire" and aziz["stance_source_url"] == oxford[0]["source_url"]
 
@@ -107,15 +111,18 @@ def test_oxford_council_page_and_every_pages_twins(cli, client, shared_data):
         assert "This page’s data:" in html and "format=csv" in html, url
         response = client.get(url + "?format=csv")
         assert response.status_code == 200 and response.mimetype == "text/csv", url
-        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-        assert rows, url
-        # Every row that states a stance names its source.
-        for row in rows:
-            stated = row.get("stance") and row["stance"] != "unknown" and row.get("person")
-            if stated:
-                assert row.get("source_url") or row.get("stance_source_url") or row.get("source"), (url, row)
+        assert list(csv.DictReader(io.StringIO(response.get_data(as_text=True)))), url
         body = json.loads(client.get(url + "?format=json").get_data(as_text=True))
         assert body["tables"], url
+        for name in body["tables"]:
+            response = client.get(f"{url}?format=csv&table={name}")
+            assert response.status_code == 200 and response.mimetype == "text/csv", (url, name)
+            # Every row that states a stance names its source.
+            for row in csv.DictReader(io.StringIO(response.get_data(as_text=True))):
+                stated = row.get("stance") and row["stance"] != "unknown" and row.get("person")
+                if stated:
+                    assert row.get("source_url") or row.get("stance_source_url") or row.get("source"), (
+                        url, name, row)
 
 
 def test_nothing_a_user_types_gives_a_server_error(cli, client):

@@ -17,7 +17,7 @@ SNP_AMENDMENT = "2023-11-15-snp-amendment-h-immediate-ceasefire"
 
 @pytest.mark.shared_data
 @pytest.mark.imported
-def test_tahir_ali_page_links_his_vote_to_the_division(client):
+def test_tahir_ali_page_links_his_vote_to_the_division(client, twin_rows):
     page = client.get("/people/tahir-ali").get_data(as_text=True)
     votes = page[page.index('id="votes-h"'):page.index('id="evidence-h"')]
     assert f'href="/divisions/{SNP_AMENDMENT}"' in votes
@@ -31,11 +31,11 @@ def test_tahir_ali_page_links_his_vote_to_the_division(client):
     # The hover text of the timeline chart names the source.
     assert "Source: UK Parliament (Commons Votes), Division 3" in page
 
-    data = json.loads(client.get("/people/tahir-ali?format=json").get_data(as_text=True))["tables"]
-    votes = [(v["division"], v["vote_position"], v["stance"], v["source_url"]) for v in data["votes"]["rows"]]
+    votes = [(v["division"], v["vote_position"], v["stance"], v["source_url"])
+             for v in twin_rows("/people/tahir-ali", "votes")]
     assert (SNP_AMENDMENT, "aye", "ceasefire", OFFICIAL) in votes
-    assert data["parties"]["rows"][0]["party"] == "Labour"
-    assert data["shifts_and_contradictions"]["rows"] == []
+    assert twin_rows("/people/tahir-ali", "parties")[0]["party"] == "Labour"
+    assert twin_rows("/people/tahir-ali", "shifts_and_contradictions") == []
 
 
 def _said_then_voted_against(session) -> Person:  # type: ignore[no-untyped-def]
@@ -55,7 +55,7 @@ def _said_then_voted_against(session) -> Person:  # type: ignore[no-untyped-def]
     return person
 
 
-def test_shifts_and_contradictions_come_first_in_words(cli, client, session):
+def test_shifts_and_contradictions_come_first_in_words(cli, client, session, twin_rows):
     cli("seed")
     _said_then_voted_against(session)
     page = client.get("/people/ann-oneil").get_data(as_text=True)
@@ -71,8 +71,7 @@ def test_shifts_and_contradictions_come_first_in_words(cli, client, session):
     stance = page[page.index('id="stance-h"'):page.index('id="timeline-h"')]
     assert 'href="#evidence-h"><span class="badge stance-opposed">Opposed a ceasefire</span>' in stance
 
-    data = json.loads(client.get("/people/ann-oneil?format=json").get_data(as_text=True))["tables"]
-    kinds = {r["kind"]: r for r in data["shifts_and_contradictions"]["rows"]}
+    kinds = {r["kind"]: r for r in twin_rows("/people/ann-oneil", "shifts_and_contradictions")}
     assert set(kinds) == {"shift", "voted_against"}
     assert "https://example.org/voted" in kinds["voted_against"]["source_url"]
 
@@ -86,13 +85,15 @@ def test_person_with_no_evidence_says_so_plainly(cli, client):
     assert "Said one thing, did another" not in page
 
 
-def test_person_twins_answer(cli, client):
+def test_person_twins_answer(cli, client, twin_rows):
     cli("seed")
-    csv_text = client.get("/people/sophia-naqvi?format=csv").get_data(as_text=True)
-    assert csv_text.splitlines()[0].startswith("table,person,start,end,stance")
+    csv_text = client.get("/people/sophia-naqvi?format=csv").get_data(as_text=True)  # the primary table
+    assert csv_text.splitlines()[0].startswith("person,date,kind,vote_position,division,stance")
     assert "No ceasefire, no vote." in csv_text
+    csv_text = client.get("/people/sophia-naqvi?format=csv&table=stance_periods").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("person,start,end,stance")
     body = json.loads(client.get("/people/sophia-naqvi?format=json").get_data(as_text=True))
-    assert set(body["tables"]) == {
-        "stance_periods", "evidence", "shifts_and_contradictions", "votes", "parties", "decisions_on_the_day",
-        "names", "edms"}
-    assert all(r["source_url"] or r["source"] for r in body["tables"]["evidence"]["rows"])
+    assert list(body["tables"]) == [
+        "evidence", "stance_periods", "shifts_and_contradictions", "votes", "parties", "decisions_on_the_day",
+        "names", "edms"]
+    assert all(r["source_url"] or r["source"] for r in twin_rows("/people/sophia-naqvi", "evidence"))

@@ -49,8 +49,10 @@ def test_json_twins_ignore_a_forged_host(site: Flask, client, cli) -> None:
     assert response.status_code == 200 and "evil.example" not in body
     data = json.loads(body)
     assert data["page"] == f"{SITE}/search"
-    urls = [row["url"] for row in data["tables"]["results"]["rows"]]
+    urls = [row["url"] for row in data["rows"]]
     assert f"{SITE}/people/sophia-naqvi" in urls
+    # So do the links to each table's own twin.
+    urls += [link for t in data["tables"].values() for link in (t["csv"], t["json"])]
     assert all(url.startswith(f"{SITE}/") for url in urls)
 
     csv_twin = client.get("/search?q=naqvi&format=csv", headers=FORGED).get_data(as_text=True)

@@ -19,7 +19,10 @@ pytestmark = [pytest.mark.shared_data, pytest.mark.imported]
 ])
 def test_one_table_per_request(client, url, table):
     data = json.loads(client.get(f"{url}?format=json&table={table}").get_data(as_text=True))
-    assert list(data["tables"]) == [table]
+    assert data["table"] == table and table in data["tables"]
+    columns = [c["name"] for c in data["tables"][table]["columns"]]
+    assert data["rows"] and all(list(r) == columns for r in data["rows"])
     text = client.get(f"{url}?format=csv&table={table}").get_data(as_text=True)
-    header = next(csv.reader(io.StringIO(text)))
-    assert header == data["tables"][table]["columns"]  # one table: no leading `table` column
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == columns  # one table: no leading `table` column
+    assert len(rows) == len(data["rows"]) + 1

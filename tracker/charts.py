@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from tracker.readmodel.view import StanceHistory
 from tracker.stance import AggregateRow, Scale
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13,
@@ -34,21 +35,18 @@ def to_json(figure: Mapping[str, Any]) -> str:
     return json.dumps(figure, separators=(",", ":"), default=str).replace("</", "<\\/")
 
 
-def timeline_figure(report: Mapping[str, Any], scale: Scale, today: date | None = None) -> dict[str, Any]:
-    """A person's stance as a step line over time, each piece of evidence a marker.
-
-    ``report`` is tracker.queries.stances.person_stance_report's output.
-    """
+def timeline_figure(history: StanceHistory, scale: Scale, today: date | None = None) -> dict[str, Any]:
+    """A person's stance as a step line over time, each piece of evidence a marker."""
     order = sorted(scale.stances, key=lambda s: s.rank)
     y_of = {s.key: i for i, s in enumerate(order)}
     end = (today or date.today()).isoformat()
     xs: list[str] = []
     ys: list[int] = []
-    for interval in report["timeline"]:
-        if interval["start"] is None:
+    for period in history.periods:
+        if period.start is None:
             continue
-        xs.append(interval["start"])
-        ys.append(y_of[scale.default if interval["conflict"] else interval["stance"]])
+        xs.append(period.start.isoformat())
+        ys.append(y_of[period.stance])
     if xs:
         xs.append(end)
         ys.append(ys[-1])
@@ -58,9 +56,9 @@ def timeline_figure(report: Mapping[str, Any], scale: Scale, today: date | None 
         "name": "Stance", "hoverinfo": "skip",
     }]
     by_stance: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for item in report["evidence"]:
-        key = item["stance"] or scale.default
-        by_stance[key].append(item)
+    for cited in history.evidence:
+        item = cited.as_dict()
+        by_stance[item["stance"] or scale.default].append(item)
     for level in order:
         items = by_stance.get(level.key)
         if not items:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -144,12 +145,19 @@ def import_all(data_dir: Path, as_json: bool) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", type=click.IntRange(min=1), envvar="WEB_CONCURRENCY",
+              help="Worker processes (default: 2 x cores + 1; env WEB_CONCURRENCY).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker process.")
 @click.option("--no-setup", is_flag=True,
               help="Skip migrating and loading the snapshot and seeds.")
 @with_appcontext
-def serve(host: str, port: int, no_setup: bool) -> None:
-    """Migrate; on an empty database load the public records snapshot and seeds; serve."""
-    from waitress import serve as waitress_serve
+def serve(host: str, port: int, workers: int | None, threads: int, no_setup: bool) -> None:
+    """Migrate; on an empty database load the public records snapshot and seeds; serve
+    with gunicorn (several worker processes)."""
+    from flask import g
+
+    from tracker import server
 
     ctx = click.get_current_context()
     if not no_setup:
@@ -158,9 +166,14 @@ def serve(host: str, port: int, no_setup: bool) -> None:
 
         if not set_up_empty_database():
             click.echo("The database already holds data; snapshot and seeds not loaded.")
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port,  # type: ignore[attr-defined]
-                   threads=8, ident="tracker")
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+    workers = workers or server.default_workers()
+    click.echo(f"Serving on http://{server.bind_address(host, port)}/ with {workers} worker processes "
+               f"(Ctrl+C to stop)")
+    server.serve(current_app._get_current_object(), host, port,  # type: ignore[attr-defined]
+                 workers=workers, threads=threads)
 
 
 # -- reading ------------------------------------------------------------------------
@@ -170,7 +183,10 @@ def serve(host: str, port: int, no_setup: bool) -> None:
 @with_appcontext
 def stats(as_json: bool) -> None:
     """Row counts per table, then coverage: who holds a recorded stance on each topic."""
-    from tracker.queries.coverage import coverage_lines, coverage_summary
+    from datetime import date
+
+    from tracker.prose.coverage import coverage_lines
+    from tracker.queries.coverage import coverage, coverage_summary
     from tracker.queries.stats import table_counts
 
     counts = table_counts(get_session())
@@ -180,7 +196,8 @@ def stats(as_json: bool) -> None:
     width = max(len(name) for name in counts)
     for name, count in counts.items():
         click.echo(f"{name.ljust(width)}  {count:>7}")
-    for line in coverage_lines(get_session()):
+    today = date.today()
+    for line in coverage_lines(coverage(get_session(), today), today):
         click.echo(line)
 
 
@@ -191,10 +208,10 @@ def stats(as_json: bool) -> None:
 @with_appcontext
 def stance(person: str, topic: str | None, as_json: bool) -> None:
     """A person's current stance, timeline, shifts and contradictions, with evidence."""
+    from tracker.prose.report import render_report
     from tracker.queries.people import find_people
     from tracker.queries.stances import person_stance_report
     from tracker.reference import default_topic
-    from tracker.stance_text import render_report
 
     session = get_session()
     matches = find_people(session, person)
@@ -222,12 +239,12 @@ def stances_rebuild(topic: str | None) -> None:
     """Recompute every stance period, shift and contradiction from the evidence."""
     import time
 
-    from tracker.db import session_scope
+    from tracker.importers.runner import import_transaction
     from tracker.readmodel import rebuild
 
     started = time.perf_counter()
-    with session_scope(get_engine()) as session:
-        done = rebuild(session, topic)
+    with import_transaction() as session:  # not while an import runs
+        done = rebuild(session, topic, processes=os.cpu_count() or 1)
     if topic is not None and not done:
         raise click.ClickException(f"There is no topic {topic!r}.")
     for d in done:

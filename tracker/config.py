@@ -52,6 +52,23 @@ def from_environment() -> dict[str, object]:
         # Where readers send corrections (an address or URL), shown on the methodology page.
         "CORRECTIONS_CONTACT": os.environ.get("CORRECTIONS_CONTACT", ""),
         **network_settings(),
+        **page_cache_settings(),
+    }
+
+
+def page_cache_settings() -> dict[str, object]:
+    """Rendered pages kept by (URL, data version): see tracker/web/cache.py."""
+    return {
+        "PAGE_CACHE": os.environ.get("PAGE_CACHE", "on").strip().lower() not in ("0", "off", "false", "no"),
+        # The in-process cache's size (without REDIS_URL), per worker process, in bytes.
+        "PAGE_CACHE_MAX_BYTES": int(_env_number("PAGE_CACHE_MAX_BYTES", 32 * 2**20, minimum=2**16)),
+        # The largest body kept (uncompressed), in bytes.
+        "PAGE_CACHE_MAX_ENTRY": int(_env_number("PAGE_CACHE_MAX_ENTRY", 8 * 2**20)),
+        # How long Redis keeps a page, in seconds (a page of an old data version is never read again).
+        "PAGE_CACHE_TTL": int(_env_number("PAGE_CACHE_TTL", 6 * 3600, minimum=1)),
+        "PAGE_CACHE_PREFIX": os.environ.get("PAGE_CACHE_PREFIX", "tracker"),
+        # Change it to drop every kept page and ETag at once.
+        "PAGE_CACHE_SALT": os.environ.get("PAGE_CACHE_SALT", ""),
     }
 
 

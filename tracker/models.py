@@ -367,11 +367,13 @@ class StancePeriod(SQLModel, table=True):
 
 class StanceShift(SQLModel, table=True):
     __tablename__ = "stance_shift"  # type: ignore[assignment]
-    __table_args__ = (sa.Index("ix_stance_shift_topic_date", "topic_id", "shift_date"),)
+    # (person, topic) first: SQLite would otherwise pick the topic index to find one person's rows.
+    __table_args__ = (sa.Index("ix_stance_shift_person_topic", "person_id", "topic_id"),
+                      sa.Index("ix_stance_shift_topic_date", "topic_id", "shift_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     topic_id: int = Field(foreign_key="topic.id")
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     shift_date: date
     from_stance: str = Field(max_length=40)
     to_stance: str = Field(max_length=40)
@@ -380,11 +382,12 @@ class StanceShift(SQLModel, table=True):
 
 class StanceContradiction(SQLModel, table=True):
     __tablename__ = "stance_contradiction"  # type: ignore[assignment]
-    __table_args__ = (sa.Index("ix_stance_contradiction_topic_date", "topic_id", "did_date"),)
+    __table_args__ = (sa.Index("ix_stance_contradiction_person_topic", "person_id", "topic_id"),
+                      sa.Index("ix_stance_contradiction_topic_date", "topic_id", "did_date"))
 
     id: int | None = Field(default=None, primary_key=True)
     topic_id: int = Field(foreign_key="topic.id")
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     kind: str = Field(max_length=20)  # "voted_against" | "did_not_vote"
     said_id: str = Field(max_length=60)
     said_date: date

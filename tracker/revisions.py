@@ -98,6 +98,8 @@ class Recorder:
         if not old:
             self.counts[(table, "unchanged")] += 1
             return False
+        if obj in self.session.new:
+            return True  # not written yet: its create revision will hold the final values
         before = {**snapshot(obj), **old}
         self._pending.append(("update", obj, before, source))
         self.counts[(table, "updated")] += 1
@@ -152,6 +154,9 @@ class Recorder:
 
 # -- restoring -------------------------------------------------------------------------
 
+RESTORED_FROM = "revision "  # a restore's change set names the revision it put back
+
+
 class RestoreError(ValueError):
     """A revision cannot be restored (unknown, or a partial record from before change sets)."""
 
@@ -163,8 +168,9 @@ def _from_json(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, An
             raise RestoreError(f"revision lacks column {column.name!r}: it holds only part of the record")
         value = values[column.name]
         if isinstance(value, str):
+            # A TypeDecorator (SQLModel's UTCDateTime) says ``object``: its implementation knows.
             try:
-                kind = column.type.python_type
+                kind = getattr(column.type, "impl_instance", column.type).python_type
             except NotImplementedError:
                 kind = str
             if kind is datetime:
@@ -175,12 +181,29 @@ def _from_json(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, An
     return out
 
 
+def _refuse_reused_id(session: Session, revision: Revision) -> None:
+    """SQLite may hand a deleted row's id to a new row: never restore one record over another."""
+    recreated = session.exec(select(Revision.id).join(ChangeSet, ChangeSet.id == Revision.change_set_id)  # type: ignore[arg-type]
+                             .where(Revision.table_name == revision.table_name,
+                                    Revision.record_id == revision.record_id, Revision.action == "create",
+                                    Revision.id > revision.id,
+                                    # a restore re-creating the same record is not a new record
+                                    sa.not_(sa.func.coalesce(ChangeSet.source, "").startswith(RESTORED_FROM))
+                                    )).first()
+    if recreated is not None:
+        raise RestoreError(f"{revision.table_name} {revision.record_id} was deleted after revision "
+                           f"{revision.id} and its id now belongs to another record (revision {recreated}); "
+                           "restore that record's own revisions instead")
+
+
 def restore(session: Session, revision_id: int, *, actor: str, reason: str,
             user_id: int | None = None) -> ChangeSet:
     """Put a record back as it stood just after ``revision_id``, as a new change set.
 
     A record deleted since is re-created with its id; restoring a deletion
-    deletes the record again. Returns the new change set.
+    deletes the record again. Returns the new change set. When the old record
+    cannot stand beside today's (its slug is taken now, or it is deleted while
+    other records point at it), the session is rolled back and RestoreError says so.
     """
     revision = session.get(Revision, revision_id)
     if revision is None:
@@ -188,8 +211,9 @@ def restore(session: Session, revision_id: int, *, actor: str, reason: str,
     model = MODELS.get(revision.table_name)
     if model is None:
         raise RestoreError(f"records of {revision.table_name!r} cannot be restored")
+    _refuse_reused_id(session, revision)
     recorder = Recorder(session, actor=actor, user_id=user_id, reason=reason,
-                        source=f"revision {revision_id}")
+                        source=f"{RESTORED_FROM}{revision_id}")
     current = session.get(model, revision.record_id)
     if revision.after is None:
         if current is not None:
@@ -201,7 +225,14 @@ def restore(session: Session, revision_id: int, *, actor: str, reason: str,
         else:
             recorder.update(current, {k: v for k, v in values.items() if k != "id"},
                             overwrite_with_none=True)
-    recorder.flush()
+    try:
+        recorder.flush()
+    except sa.exc.IntegrityError as exc:
+        session.rollback()
+        detail = " ".join(str(exc.orig).split())
+        raise RestoreError(f"{revision.table_name} {revision.record_id} cannot be put back as it stood after "
+                           f"revision {revision_id}: that conflicts with the records as they are now "
+                           f"({detail})") from None
     if recorder.change_set is None:
         raise RestoreError(f"{revision.table_name} {revision.record_id} already stands as it did "
                            f"after revision {revision_id}")

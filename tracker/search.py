@@ -26,7 +26,7 @@ a query, and it is always passed as a bound parameter.
 
 A page of results runs a fixed number of statements, whatever it holds:
 one for the candidates, three to load them, three for the people's roles and
-parties, and those of ``timelines_for_people`` for their stances.
+parties, and one for their stances from the read model.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.models import Affiliation, Area, Body, Candidacy, Election, Membership, Party, Person
-from tracker.queries.stances import timelines_for_people
+from tracker.readmodel import view
+from tracker.readmodel.view import StanceView
 from tracker.reference import default_topic
-from tracker.stance import Interval
 from tracker.text import fold_words
 
 MAX_LENGTH = 200
@@ -65,7 +65,7 @@ class PersonResult:
     person: Person
     role: str | None
     party: str | None
-    stance: Interval
+    stance: StanceView
     also_known_as: str | None = None  # the other name matched, when not the display name
 
 
@@ -284,12 +284,12 @@ def _people(session: Session, people: list[Person], topic: str, today: date,
     if not people:
         return []
     ids = [p.id for p in people]
-    timelines = timelines_for_people(session, ids, topic)  # type: ignore[arg-type]
+    stances = view.stances(session, ids, topic)  # type: ignore[arg-type]
     roles = _roles(session, ids, today)  # type: ignore[arg-type]
     parties = _current_parties(session, ids, today)  # type: ignore[arg-type]
     return [PersonResult(person=p, role=roles.get(p.id, (None, None))[0],  # type: ignore[arg-type]
                          party=parties.get(p.id) or roles.get(p.id, (None, None))[1],  # type: ignore[arg-type]
-                         stance=timelines[p.id].current,  # type: ignore[index]
+                         stance=stances[p.id],  # type: ignore[index]
                          also_known_as=_also_known_as(p, aliases.get(p.id)))  # type: ignore[arg-type]
             for p in people]
 

@@ -92,6 +92,8 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "election": ("/elections/uk-general-election-2024", 200),
     "pledge": ("/pledges/no-ceasefire-no-vote", 200),
     "changes": ("/changes", 200),
+    "history": (f"{KNOWN.mp_path}/history", 200),
+    "change-set": ("/changes/1", 200),
     "methodology": ("/methodology", 200),
     "not-found": ("/people/no-such-person-here", 404),
 }

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from tracker.prose.stances import contradiction_text
 from tracker.stance import (
     Conflict,
     EvidenceItem,
@@ -388,7 +389,7 @@ def test_seed_said_she_would_vote_for_ceasefire_then_did_not_vote(scale: Scale) 
     assert contradiction.kind == "did_not_vote"
     assert contradiction.said == statement
     assert contradiction.did == absent
-    text = contradiction.description
+    text = contradiction_text(contradiction, scale)
     assert text.startswith("Said on 1 Nov 2023 (statement)")
     assert "did not vote on 15 Nov 2023" in text
     assert SNP_AMENDMENT in text
@@ -404,7 +405,7 @@ def test_seed_said_ceasefire_then_voted_no(scale: Scale) -> None:
     timeline = build_timeline([statement, no], scale)
 
     assert [c.kind for c in timeline.contradictions] == ["voted_against"]
-    assert "voted no on 15 Nov 2023" in timeline.contradictions[0].description
+    assert "voted no on 15 Nov 2023" in contradiction_text(timeline.contradictions[0], scale)
     assert timeline.stance_on(D(2023, 11, 14)) == "ceasefire"
     assert timeline.stance_on(D(2023, 11, 15)) == "opposed"
     assert [(s.date, s.from_stance, s.to_stance) for s in timeline.shifts] == [
@@ -450,7 +451,7 @@ def test_stronger_commitment_covers_a_weaker_division(scale: Scale) -> None:
         scale,
     )
     assert [c.kind for c in timeline.contradictions] == ["did_not_vote"]
-    assert timeline.contradictions[0].description.startswith("Pledged on 1 Nov 2023 (pledge)")
+    assert contradiction_text(timeline.contradictions[0], scale).startswith("Pledged on 1 Nov 2023 (pledge)")
 
 
 def test_contradiction_uses_the_most_recent_statement(scale: Scale) -> None:

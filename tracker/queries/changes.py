@@ -1,4 +1,5 @@
-"""The newest changes to evidence, votes, party affiliations and seats, in words.
+"""The newest changes to evidence, votes, party affiliations and seats, described in
+words by ``tracker.prose.changes``.
 
 Built on change sets and their revisions (every write is one change set). Each
 change is described from the record as the revision left it, never as it is
@@ -12,9 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
@@ -33,19 +35,13 @@ from tracker.models import (
     Topic,
     Vote,
 )
+from tracker.prose.changes import Named, change_text, stance_label
 from tracker.queries.stances import scale_for, source_label
-from tracker.stance import Scale, format_day
+from tracker.stance import Scale
 
 TRACKED: dict[str, type[SQLModel]] = {
     "evidence": Evidence, "vote": Vote, "affiliation": Affiliation, "membership": Membership}
 KINDS = {"evidence": "evidence", "vote": "votes", "affiliation": "party memberships", "membership": "seats"}
-FIELD_NAMES = {
-    "start_date": "start date", "end_date": "end date", "evidence_date": "date", "party_id": "party",
-    "area_id": "seat", "body_id": "body", "division_id": "division", "person_id": "person",
-    "source_id": "source", "status": "moderation status", "position": "vote", "review_reason": "reason",
-}
-QUIET_FIELDS = frozenset({"id", "created_at", "reviewed_at", "reviewed_by_id", "submitted_by_id",
-                          "external_id", "external_key", "topic_id"})
 PER_PAGE = 50
 MAX_PAGE = 10_000
 
@@ -72,6 +68,7 @@ class Change:
     source_url: str | None
     source: str | None
     reason: str | None
+    topic: str | None = None  # the scale ``stance`` is a key of
 
 
 @dataclass(frozen=True)
@@ -99,19 +96,25 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _revisions(tables: Sequence[str]):  # type: ignore[no-untyped-def]
+def _revisions(tables: Sequence[str], by_table_index: bool = True):  # type: ignore[no-untyped-def]
+    # Without the table index (the column wrapped in an expression), the newest revisions are
+    # found by walking the primary key backwards, instead of sorting every revision of the tables.
+    table = Revision.table_name if by_table_index else sa.func.coalesce(Revision.table_name, "")
     return (select(Revision, ChangeSet).join(ChangeSet, ChangeSet.id == Revision.change_set_id)  # type: ignore[arg-type]
-            .where(Revision.table_name.in_(tables), ChangeSet.committed_at.is_not(None)))  # type: ignore[attr-defined, union-attr]
+            .where(table.in_(tables), ChangeSet.committed_at.is_not(None)))  # type: ignore[attr-defined, union-attr]
 
 
 def recent_changes(session: Session, page: int = 1, per_page: int = PER_PAGE,
-                   tables: Iterable[str] = tuple(TRACKED)) -> ChangesPage:
-    """The newest revisions of ``tables``, newest first, described in words."""
+                   tables: Iterable[str] = tuple(TRACKED), counted: bool = True) -> ChangesPage:
+    """The newest revisions of ``tables``, newest first, described in words (``counted``
+    False: the total is not worked out, for a list that shows only the newest)."""
     names = [t for t in tables if t in TRACKED]
     page = min(max(page, 1), MAX_PAGE)
-    total = session.exec(select(func.count()).select_from(_revisions(names).subquery())).one()
+    total = session.exec(select(func.count()).select_from(_revisions(names).subquery())).one() \
+        if counted else 0
     rows = list(session.exec(
-        _revisions(names).order_by(Revision.change_set_id.desc(), Revision.id.desc())  # type: ignore[union-attr]
+        # Revisions are numbered as they are written, change set after change set: newest first.
+        _revisions(names, by_table_index=False).order_by(Revision.id.desc())  # type: ignore[union-attr]
         .offset((page - 1) * per_page).limit(per_page)).all())
     return ChangesPage(describe(session, rows), total, page, per_page)
 
@@ -160,153 +163,43 @@ class _Lookup:
         return dict(revision.after or revision.before or {})
 
 
-def _day(value: Any) -> str:
-    if isinstance(value, date):
-        return format_day(value)
-    if isinstance(value, str):
-        try:
-            return format_day(date.fromisoformat(value[:10]))
-        except ValueError:
-            return value
-    return "not set" if value is None else str(value)
-
-
-def _dates(values: Mapping[str, Any]) -> str:
-    start, end = values.get("start_date"), values.get("end_date")
-    if start and end:
-        return f"from {_day(start)} to {_day(end)}"
-    if start:
-        return f"from {_day(start)}"
-    if end:
-        return f"until {_day(end)} (start date not recorded)"
-    return "dates not recorded"
-
-
-def _label(scale: Scale, stance: Any) -> str | None:
-    return scale.label(stance) if isinstance(stance, str) and stance in scale else None
-
-
-def _field_value(lookup: _Lookup, scale: Scale, key: str, value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if key.endswith("_date"):
-        return _day(value)
-    if key == "party_id":
-        party = lookup.parties.get(value)
-        return party.name if party else f"party {value}"
-    if key == "area_id":
-        area = lookup.areas.get(value)
-        return area.name if area else f"place {value}"
-    if key == "stance":
-        return f"“{_label(scale, value) or value}”"
-    if key == "position":
-        return str(value).replace("_", " ")
-    if isinstance(value, str) and len(value) > 80:
-        return f"“{value[:77]}...”"
-    return f"“{value}”" if isinstance(value, str) else str(value)
-
-
-def _changed_fields(lookup: _Lookup, scale: Scale, revision: Revision) -> str:
-    before, after = revision.before or {}, revision.after or {}
-    parts = []
-    for key in after:
-        if key in QUIET_FIELDS or key.startswith("__") or before.get(key) == after[key]:
-            continue
-        name = FIELD_NAMES.get(key, key.replace("_", " "))
-        if key in ("summary", "quote", "note", "title"):
-            parts.append(f"{name} edited")
-        else:
-            parts.append(f"{name} changed from {_field_value(lookup, scale, key, before.get(key))} "
-                         f"to {_field_value(lookup, scale, key, after[key])}")
-    return "; ".join(parts) or "details changed"
-
-
-_VOTED = {"no vote recorded": "had no vote recorded", "both": "voted in both lobbies",
-          "teller aye": "was a teller for the ayes", "teller no": "was a teller for the noes"}
+def _stance(table: str, values: dict[str, Any], division: Division | None) -> str | None:
+    """What the record says (evidence), or what the vote counts as (votes)."""
+    if table == "evidence":
+        return values.get("stance")
+    if table == "vote" and division is not None:
+        return {"aye": division.aye_means, "teller_aye": division.aye_means,
+                "no": division.no_means, "teller_no": division.no_means}.get(str(values.get("position")))
+    return None
 
 
 def _describe_one(lookup: _Lookup, scale: Scale, revision: Revision, change_set: ChangeSet) -> Change:
     values = lookup.values[revision.id]
-    table, action = revision.table_name, revision.action
+    table = revision.table_name
     person = lookup.people.get(values.get("person_id"))  # type: ignore[arg-type]
     party = lookup.parties.get(values.get("party_id"))  # type: ignore[arg-type]
     division = lookup.divisions.get(values.get("division_id"))  # type: ignore[arg-type]
     source = lookup.sources.get(values.get("source_id"))  # type: ignore[arg-type]
-    who = person.name if person else (f"{party.name} (party line)" if party and table == "evidence"
-                                      else "someone no longer in our records")
-    stance: str | None = None
     topic_id = division.topic_id if division else values.get("topic_id")
     topic = lookup.topics.get(topic_id) if isinstance(topic_id, int) else None  # type: ignore[arg-type]
     if topic is not None:
         scale = scale_for(topic.slug)
-    if table == "evidence":
-        stance = values.get("stance")
-        kind = str(values.get("kind") or "evidence").replace("_", " ")
-        what = f"{kind} of {_day(values.get('evidence_date'))}"
-        if action == "create":
-            title = f"New evidence about {who}"
-            summary = values.get("summary") or ""
-            description = f"{who}: {what}, “{_label(scale, stance) or stance}”. {summary}".strip()
-        elif action == "delete":
-            title = f"Evidence about {who} removed"
-            description = f"{who}: the {what} was removed from our records."
-        else:
-            title = f"Evidence about {who} changed"
-            description = f"{who}: {what}: {_changed_fields(lookup, scale, revision)}."
-    elif table == "vote":
-        position = str(values.get("position") or "").replace("_", " ")
-        division_name = (f"“{division.title}” ({format_day(division.division_date)})" if division
-                         else "a division")
-        if division is not None:
-            means = {"aye": division.aye_means, "teller aye": division.aye_means,
-                     "no": division.no_means, "teller no": division.no_means}.get(position)
-            stance = means
-        if action == "create":
-            title = f"Vote recorded for {who}"
-            meaning = f", which counts as “{_label(scale, stance)}”" if _label(scale, stance) else ""
-            description = f"{who} {_VOTED.get(position, 'voted ' + position)} in {division_name}{meaning}."
-        elif action == "delete":
-            title, description = f"Vote of {who} removed", f"{who}: the vote in {division_name} was removed."
-        else:
-            title = f"Vote of {who} changed"
-            description = f"{who}, {division_name}: {_changed_fields(lookup, scale, revision)}."
-    elif table == "affiliation":
-        party_name = party.name if party else "a party"
-        if action == "create":
-            title = f"Party membership recorded for {who}"
-            note = f" ({str(values['note']).rstrip('.')})" if values.get("note") else ""
-            description = f"{who}: {party_name}, {_dates(values)}{note}."
-        elif action == "delete":
-            title = f"Party membership of {who} removed"
-            description = f"{who}: {party_name} membership removed."
-        else:
-            title = f"Party membership of {who} changed"
-            description = f"{who}, {party_name}: {_changed_fields(lookup, scale, revision)}."
-    else:  # membership
-        area = lookup.areas.get(values.get("area_id"))  # type: ignore[arg-type]
-        body = lookup.bodies.get(values.get("body_id"))  # type: ignore[arg-type]
-        seat = values.get("role") or ("MP" if body and body.kind == "commons" else "member")
-        place = f" for {area.name}" if area else ""
-        body_name = f" ({body.name})" if body and (area is None or area.name != body.name) else ""
-        if action == "create":
-            title = f"Seat recorded for {who}"
-            description = f"{who}: {seat}{place}{body_name}, {_dates(values)}."
-        elif action == "delete":
-            title, description = f"Seat of {who} removed", f"{who}: {seat}{place}{body_name} removed."
-        else:
-            title = f"Seat of {who} changed"
-            description = f"{who}, {seat}{place}: {_changed_fields(lookup, scale, revision)}."
+    stance = _stance(table, values, division)
+    named = Named(person, party, division, lookup.areas.get(values.get("area_id")),  # type: ignore[arg-type]
+                  lookup.bodies.get(values.get("body_id")), lookup.parties, lookup.areas)  # type: ignore[arg-type]
+    title, description = change_text(revision, named, scale, stance)
+    label = stance_label(scale, stance)
     url = source.url if source else None
-    named = revision.source or change_set.source
-    if url is None and named and named.startswith(("http://", "https://")):
-        url = named
+    named_source = revision.source or change_set.source
+    if url is None and named_source and named_source.startswith(("http://", "https://")):
+        url = named_source
     return Change(
-        id=revision.id, change_set=change_set.id, table=table, action=action,  # type: ignore[arg-type]
+        id=revision.id, change_set=change_set.id, table=table, action=revision.action,  # type: ignore[arg-type]
         record_id=revision.record_id, when=as_utc(change_set.committed_at or change_set.created_at),
         actor=change_set.actor, title=title, description=description,
         person_slug=person.slug if person else None, person_name=person.name if person else None,
         party_slug=party.slug if party else None, division_slug=division.slug if division else None,
-        stance=stance if _label(scale, stance) else None, stance_label=_label(scale, stance),
+        stance=stance if label else None, stance_label=label, topic=scale.slug if label else None,
         source_url=url, source=source_label(source) if source else (revision.source or change_set.source),
         reason=change_set.reason)
 

@@ -4,11 +4,11 @@ recorded stance.
 "A recorded stance" means what the home page's candidate figure means: at least one piece
 of evidence (or a vote in a tracked division) that sets a stance on the topic, now or in
 the past. A vote that says nothing on its own, or no vote recorded, does not count. The
-figures come from the same timelines as the person pages. Topics are data
+figures come from the stance read model, as the person pages do. Topics are data
 (``data/topics``), so every topic in the database is counted and none is named here.
 
-Statements: three for the groups, one for the topics, and per topic those of one call of
-``timelines_for_people``, whatever the number of people.
+Statements: three for the groups, one for the topics, and one per topic, whatever the
+number of people.
 """
 
 from __future__ import annotations
@@ -21,22 +21,17 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from tracker.models import Body, Candidacy, Election, Membership, Topic
+from tracker.prose.coverage import coverage_sentence
 from tracker.queries.home import GE2024, sitting_mp_ids
-from tracker.queries.stances import timelines_for_people
-from tracker.stance import Timeline
+from tracker.readmodel import view
 
-# The groups, in the order pages and the CLI show them: (key, label).
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("sitting_mps", "sitting MPs"),
-    ("ge2024_candidates", "candidates at the 2024 general election"),
-    ("councillors", "councillors in our data"),
-)
+# The groups, in the order pages and the CLI show them (in words: tracker.prose.coverage).
+GROUPS: tuple[str, ...] = ("sitting_mps", "ge2024_candidates", "councillors")
 
 
 @dataclass(frozen=True)
 class GroupCoverage:
     key: str
-    label: str
     total: int  # people in the group
     with_stance: int  # of those, people with a recorded stance on the topic
 
@@ -84,30 +79,20 @@ def everyone_counted(members: Mapping[str, Sequence[int]]) -> list[int]:
     return sorted({pid for ids in members.values() for pid in ids})
 
 
-def coverage(session: Session, today: date, members: Mapping[str, Sequence[int]] | None = None,
-             known: Mapping[str, Mapping[int, Timeline]] | None = None) -> list[TopicCoverage]:
+def coverage(session: Session, today: date,
+             members: Mapping[str, Sequence[int]] | None = None) -> list[TopicCoverage]:
     """Per topic (in slug order), each group's size and how many of it hold a recorded stance.
 
-    ``members`` and ``known`` (timelines per topic of everyone counted) let a page that has
-    already built them reuse them.
+    ``members`` lets a page that has already found the groups reuse them.
     """
     members = members if members is not None else group_members(session, today)
-    everyone = everyone_counted(members)
     out = []
     for topic in session.exec(select(Topic).order_by(col(Topic.slug))).all():
-        timelines = (known or {}).get(topic.slug) or timelines_for_people(session, everyone, topic.slug)
-        recorded = {pid for pid, timeline in timelines.items() if len(timeline.intervals) > 1}
-        groups = tuple(GroupCoverage(key, label, len(members[key]), len(recorded.intersection(members[key])))
-                       for key, label in GROUPS)
+        recorded = view.people_on_record(session, topic.slug)
+        groups = tuple(GroupCoverage(key, len(members[key]), len(recorded.intersection(members[key])))
+                       for key in GROUPS)
         out.append(TopicCoverage(topic.slug, topic.name, groups))
     return out
-
-
-def coverage_sentence(item: TopicCoverage) -> str:
-    """'We hold a recorded stance on “Ceasefire in Gaza” for 33 of the 650 sitting MPs, ...'."""
-    parts = [f"{g.with_stance:,} of the {g.total:,} {g.label}" for g in item.groups]
-    listed = ", ".join(parts[:-1]) + f", and {parts[-1]}" if len(parts) > 1 else parts[0]
-    return f"We hold a recorded stance on “{item.name}” for {listed}."
 
 
 def coverage_rows(items: list[TopicCoverage], today: date) -> list[dict[str, object]]:
@@ -127,16 +112,3 @@ def coverage_summary(session: Session, today: date | None = None) -> dict[str, o
                                        for g in item.groups}}
                        for item in items}}
 
-
-def coverage_lines(session: Session, today: date | None = None) -> list[str]:
-    """The "Coverage" block `tracker stats` prints after the table counts."""
-    today = today or date.today()
-    items = coverage(session, today)
-    lines = ["", f"Coverage on {today.isoformat()}: people with a recorded stance"]
-    if not items:
-        lines.append("  no topics loaded (run `tracker import reference`)")
-    width = max(len(label) for _key, label in GROUPS)
-    for item in items:
-        lines.append(f"  {item.name} ({item.topic})")
-        lines.extend(f"    {g.label.ljust(width)}  {g.with_stance:>6,} of {g.total:>6,}" for g in item.groups)
-    return lines

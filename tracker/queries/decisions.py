@@ -14,13 +14,7 @@ from sqlmodel import Session, select
 
 from tracker.hansard import MOTION_DETECTOR_SOURCE_KEY, gid_order
 from tracker.models import Body, Decision, Division, Membership, Source, Topic
-from tracker.stance import format_day
-
-OUTCOME_LABELS = {"agreed": "Agreed without a division",
-                  "negatived": "Rejected without a division",
-                  "not_put": "Never put to a decision"}
-NO_RECORD = ("No individual record exists: no member voted, so nobody's stance can be read "
-             "from this decision.")
+from tracker.prose.decisions import decision_context, outcome_label
 
 
 @dataclass(frozen=True)
@@ -30,27 +24,14 @@ class DecisionRecord:
     topic: Topic | None
     source: Source | None  # the account of the day, or else the dataset of the texts
 
+    # In words (made by tracker.prose.decisions), for templates and twins.
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[self.decision.outcome]
-
-    @property
-    def title_in_sentence(self) -> str:
-        """The title as it reads inside a sentence ("the SNP's motion ...")."""
-        title = self.decision.title
-        return "the" + title[3:] if title.startswith("The ") else title
+        return outcome_label(self.decision.outcome)
 
     @property
     def context(self) -> str:
-        """'On 21 Feb 2024 the House of Commons agreed ... without a division; ...'."""
-        d = self.decision
-        day = format_day(d.decision_date)
-        if d.outcome == "not_put":
-            what = f"{self.title_in_sentence} was never put to a decision of the {self.body.name}"
-        else:
-            verb = "agreed" if d.outcome == "agreed" else "rejected"
-            what = f"the {self.body.name} {verb} {self.title_in_sentence} without a division"
-        return f"On {day} {what}; no individual record exists."
+        return decision_context(self.decision, self.body.name)
 
 
 def _records(session: Session, *where: sa.ColumnElement[bool]) -> list[DecisionRecord]:

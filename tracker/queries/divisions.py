@@ -28,12 +28,9 @@ from tracker.models import (
     VoteSource,
     Whip,
 )
+from tracker.prose.votes import POSITION_LABELS
 from tracker.queries.parties import short_source
 from tracker.whips import whip_verdict
-
-POSITION_LABELS = {"aye": "Aye", "no": "No", "teller_aye": "Teller for the ayes",
-                   "teller_no": "Teller for the noes", "no_vote_recorded": "No vote recorded",
-                   "both": "Both lobbies"}
 
 
 @dataclass(frozen=True)
@@ -145,7 +142,7 @@ def member_votes(session: Session, division: Division) -> list[MemberVote]:
         out.setdefault(vote.id, MemberVote(vote, person, by_vote or by_seat, area, source,  # type: ignore[arg-type]
                                            tuple(also.get(vote.id, ()))))
     order = {p: i for i, p in enumerate(VOTE_POSITIONS)}
-    return sorted(out.values(), key=lambda v: (order[v.vote.position], v.person.sort_name))
+    return sorted(out.values(), key=lambda v: (order[v.vote.position], v.person.sort_name, v.vote.id))
 
 
 def votes_by_party(session: Session, division: Division) -> list[PartyVotes]:
@@ -177,14 +174,20 @@ class DivisionSummary:
     topic_slug: str | None = None
 
 
-def division_index(session: Session) -> list[DivisionSummary]:
-    """Every division, newest first, with the votes held per position (two queries)."""
-    rows = session.exec(select(Division, Topic.slug).outerjoin(Topic, Topic.id == Division.topic_id)  # type: ignore[arg-type]
-                        .order_by(Division.division_date.desc(), Division.slug)).all()  # type: ignore[attr-defined]
+def division_index(session: Session, topic: str | None = None) -> list[DivisionSummary]:
+    """Every division (or those of one topic), newest first, with the votes held per position
+    (two queries)."""
+    statement = (select(Division, Topic.slug).outerjoin(Topic, Topic.id == Division.topic_id)  # type: ignore[arg-type]
+                 .order_by(Division.division_date.desc(), Division.slug))  # type: ignore[attr-defined]
+    if topic is not None:
+        statement = statement.where(Topic.slug == topic)
+    rows = session.exec(statement).all()
     topics = {d.id: slug for d, slug in rows}
     divisions = [d for d, _slug in rows]
-    counts = session.exec(select(Vote.division_id, Vote.position, func.count())
-                          .group_by(Vote.division_id, Vote.position)).all()
+    counted = select(Vote.division_id, Vote.position, func.count()).group_by(Vote.division_id, Vote.position)
+    if topic is not None:
+        counted = counted.where(Vote.division_id.in_([d.id for d in divisions]))  # type: ignore[attr-defined]
+    counts = session.exec(counted).all()
     held: dict[int, dict[str, int]] = {}
     for division_id, position, count in counts:
         held.setdefault(division_id, dict.fromkeys(VOTE_POSITIONS, 0))[position] = count

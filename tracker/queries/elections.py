@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.models import Area, Candidacy, Election, Party, Person
-from tracker.queries.parties import ListedStance
+from tracker.readmodel.view import StanceView
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def candidacies(session: Session, election_id: int) -> list[Stood]:
     return stood
 
 
-def contests(stood: Sequence[Stood], stances: Mapping[int, ListedStance]) -> list[Contest]:
+def contests(stood: Sequence[Stood], stances: Mapping[int, StanceView]) -> list[Contest]:
     """Candidacies grouped by constituency, in constituency-name order."""
     by_area: dict[int, list[Stood]] = {}
     areas: dict[int, Area] = {}

@@ -1,9 +1,9 @@
-"""The home page's headline figures, all from the same timelines as the person pages."""
+"""The home page's headline figures, all from the stance read model, as the person pages."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 
 from tracker.models import Body, Candidacy, Election, Membership, Person
 from tracker.queries.aggregates import stance_counts
-from tracker.queries.stances import scale_for, timelines_for_people
-from tracker.stance import AggregateRow, Timeline, counts_on
+from tracker.queries.stances import scale_for
+from tracker.readmodel import view
+from tracker.stance import AggregateRow
 
 COMMONS = "house-of-commons"
 GE2024 = "uk-general-election-2024"
@@ -57,25 +58,14 @@ def sitting_mp_ids(session: Session, today: date) -> list[int]:
     return sorted(rows)
 
 
-def _timelines(session: Session, ids: Sequence[int], topic: str,
-               known: Mapping[int, Timeline] | None) -> Mapping[int, Timeline]:
-    """The timelines of ``ids``: from ``known`` when it holds them all, else built now."""
-    if known is not None and all(pid in known for pid in ids):
-        return known
-    return timelines_for_people(session, ids, topic)
-
-
-def sitting_mp_stances(session: Session, today: date, topic: str,
-                       known: Mapping[int, Timeline] | None = None) -> StanceCounts:
-    """How many sitting MPs hold each stance today (``known``: timelines already built)."""
+def sitting_mp_stances(session: Session, today: date, topic: str) -> StanceCounts:
+    """How many sitting MPs hold each stance today."""
     ids = sitting_mp_ids(session, today)
-    timelines = _timelines(session, ids, topic, known)
-    return StanceCounts(counts_on(timelines, today, scale_for(topic), ids))
+    return StanceCounts(view.counts(session, ids, topic))
 
 
 def candidate_figures(session: Session, today: date, election_slug: str = GE2024, *,
-                      topic: str,
-                      known: Mapping[int, Timeline] | None = None) -> CandidateFigures:
+                      topic: str) -> CandidateFigures:
     """How many of an election's candidates have any recorded stance, and which today.
 
     "Any recorded stance" means at least one piece of evidence that sets a stance,
@@ -88,10 +78,8 @@ def candidate_figures(session: Session, today: date, election_slug: str = GE2024
     rows = session.exec(select(Candidacy.person_id).where(Candidacy.election_id == election.id)).all()
     total = session.exec(select(func.count()).select_from(Candidacy)
                          .where(Candidacy.election_id == election.id)).one()
-    ids = sorted(set(rows))
-    timelines = _timelines(session, ids, topic, known)
-    recorded = [pid for pid in ids if len(timelines[pid].intervals) > 1]
-    return CandidateFigures(election.name, total, len(recorded), counts_on(timelines, today, scale, recorded))
+    recorded = sorted(set(rows) & view.people_on_record(session, topic))
+    return CandidateFigures(election.name, total, len(recorded), view.counts(session, recorded, topic))
 
 
 def commons_by_party(session: Session, today: date, topic: str) -> list[AggregateRow]:

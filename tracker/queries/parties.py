@@ -1,20 +1,18 @@
 """Parties: their MPs, councillors and official line, and the index of parties.
 
 Every function runs a fixed number of statements, whatever a party's size.
-``person_stances`` (shared by the party, election and pledge pages) turns
-timelines into the one stance each list shows per person, with the source of
-the evidence that decided it.
+Stances come from the read model (``tracker.readmodel.view``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from tracker.models import (
@@ -29,8 +27,7 @@ from tracker.models import (
     Person,
     Source,
 )
-from tracker.queries.stances import scale_for, source_label, timelines_for_people
-from tracker.stance import Interval, Scale, Timeline
+from tracker.queries.stances import source_label
 
 # The 2019 Parliament: elected 12 Dec 2019, dissolved 30 May 2024.
 PARLIAMENT_2019 = (date(2019, 12, 12), date(2024, 5, 30))
@@ -46,62 +43,6 @@ def short_source(source: Source | None) -> str | None:
         host = urlsplit(source.url).hostname or source.url
         return host.removeprefix("www.")
     return source_label(source)
-
-
-# --- one stance per person, as a list shows it ---------------------------------------
-
-@dataclass(frozen=True)
-class ListedStance:
-    """A person's current stance as a list shows it, with the source that decided it."""
-
-    key: str
-    label: str
-    conflict: bool = False
-    since: date | None = None
-    source_url: str | None = None
-    source: str | None = None
-    recorded: bool = False  # some evidence states a position (a conflict counts)
-
-    def row(self) -> dict[str, object]:
-        """The columns every stance-bearing CSV row carries."""
-        return {"stance": self.key, "stance_label": "Conflicting evidence" if self.conflict else self.label,
-                "stance_since": self.since, "stance_conflict": self.conflict,
-                "stance_source": self.source, "stance_source_url": self.source_url}
-
-
-STANCE_COLUMNS = ("stance", "stance_label", "stance_since", "stance_conflict", "stance_source",
-                  "stance_source_url")
-
-
-def stance_of(interval: Interval | None, scale: Scale) -> ListedStance:
-    if interval is None or interval.start is None:
-        return ListedStance(scale.default, scale.label(scale.default))
-    key = scale.default if interval.conflict else interval.stance
-    first = next((e for e in interval.evidence if e.source_url), None) or (
-        interval.evidence[0] if interval.evidence else None)
-    return ListedStance(key, scale.label(key), interval.conflict, interval.start,
-                        first.source_url if first else None, first.source_label if first else None,
-                        recorded=interval.conflict or key != scale.default)
-
-
-def person_stances(session: Session, person_ids: Sequence[int], topic: str,
-                   on: date | None = None) -> dict[int, ListedStance]:
-    """Each person's stance (current, or on ``on``); a fixed number of queries for any list."""
-    scale = scale_for(topic)
-    timelines: dict[int, Timeline] = timelines_for_people(session, list(dict.fromkeys(person_ids)), topic)
-    out = {}
-    for pid, timeline in timelines.items():
-        interval = timeline.current if on is None else timeline.interval_on(on)
-        out[pid] = stance_of(interval, scale)
-    return out
-
-
-def stance_tally(stances: Sequence[ListedStance], scale: Scale) -> list[tuple[str, int]]:
-    """(stance key, count) in scale order, zeros included; conflicts count as the default."""
-    counts = dict.fromkeys(scale.keys(), 0)
-    for stance in stances:
-        counts[stance.key] += 1
-    return list(counts.items())
 
 
 # --- one party -------------------------------------------------------------------------
@@ -171,7 +112,7 @@ def commons_seats(session: Session, party_id: int) -> list[MPSeat]:
         .outerjoin(Area, Area.id == Membership.area_id)  # type: ignore[arg-type]
         .where(Membership.party_id == party_id, Body.kind == "commons")).all()
     seats = [MPSeat(p, a, m.start_date, m.end_date) for m, p, a in rows]
-    seats.sort(key=lambda s: (s.person.sort_name, s.start or date.min))
+    seats.sort(key=lambda s: (s.person.sort_name, s.person.id, s.start or date.min))
     return seats
 
 
@@ -194,16 +135,46 @@ def parliament_mps(seats: Sequence[MPSeat], first: date = PARLIAMENT_2019[0],
     return list(per_person.values())
 
 
-def councillors(session: Session, party_id: int) -> list[Councillor]:
-    """People with a council seat who have ever been affiliated with this party (one query)."""
+@dataclass(frozen=True)
+class CouncillorEntry:
+    """A councillor of a party's list, before their details are read."""
+
+    person_id: int
+    sort_name: str
+    current: bool  # a member of the party today (as ``Councillor.current``)
+
+
+def councillor_index(session: Session, party_id: int, today: date) -> list[CouncillorEntry]:
+    """Who ``councillors`` lists, in its order, and whether each is a member today: one query
+    of plain columns, as a large party has thousands (a page reads the details of a few)."""
+    open_spans = func.sum(case((Affiliation.end_date.is_(None), 1), else_=0))  # type: ignore[union-attr]
+    on_a_council = select(Membership.person_id).join(Body, Body.id == Membership.body_id).where(  # type: ignore[arg-type]
+        Body.kind == "council")
     rows = session.exec(
+        select(Person.id, Person.sort_name, open_spans, func.max(Affiliation.end_date))
+        .join(Affiliation, Affiliation.person_id == Person.id)  # type: ignore[arg-type]
+        .where(Affiliation.party_id == party_id, Person.id.in_(on_a_council))  # type: ignore[union-attr]
+        .group_by(Person.id, Person.sort_name)).all()
+    entries = [CouncillorEntry(pid, sort_name, bool(open_count) or (last is not None and last > today))
+               for pid, sort_name, open_count, last in rows]
+    return sorted(entries, key=lambda e: (e.sort_name, e.person_id))
+
+
+def councillors(session: Session, party_id: int,
+                person_ids: Collection[int] | None = None) -> list[Councillor]:
+    """People with a council seat who have ever been affiliated with this party, or those of
+    them in ``person_ids`` (one query)."""
+    statement = (
         select(Affiliation, Person, Source, Body, Area)
         .join(Person, Person.id == Affiliation.person_id)  # type: ignore[arg-type]
         .join(Membership, Membership.person_id == Affiliation.person_id)  # type: ignore[arg-type]
         .join(Body, Body.id == Membership.body_id)  # type: ignore[arg-type]
         .outerjoin(Area, Area.id == Body.area_id)  # type: ignore[arg-type]
         .outerjoin(Source, Source.id == Affiliation.source_id)  # type: ignore[arg-type]
-        .where(Affiliation.party_id == party_id, Body.kind == "council")).all()
+        .where(Affiliation.party_id == party_id, Body.kind == "council"))
+    if person_ids is not None:
+        statement = statement.where(Affiliation.person_id.in_(list(person_ids)))  # type: ignore[attr-defined]
+    rows = session.exec(statement).all()
     people: dict[int, Councillor] = {}
     seen_spans: set[tuple[int, int]] = set()
     for affiliation, person, source, body, area in rows:
@@ -213,7 +184,7 @@ def councillors(session: Session, party_id: int) -> list[Councillor]:
         if (person.id, affiliation.id) not in seen_spans:
             seen_spans.add((person.id, affiliation.id))  # type: ignore[arg-type]
             entry.spans.append((affiliation, source))
-    return sorted(people.values(), key=lambda c: c.person.sort_name)
+    return sorted(people.values(), key=lambda c: (c.person.sort_name, c.person.id))
 
 
 def official_line(session: Session, party_id: int, topic_id: int) -> list[PartyLine]:

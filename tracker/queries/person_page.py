@@ -24,7 +24,6 @@ from tracker.models import (
     Whip,
 )
 from tracker.queries.places import usable_slug
-from tracker.whips import WHIP_LABELS, verdict_text
 
 
 @dataclass(frozen=True)
@@ -101,17 +100,11 @@ def divisions_by_slug(session: Session, slugs: Sequence[str]) -> dict[str, Divis
 class VoteContext:
     """What a page shows beside one of a person's votes: the party whip and every source."""
 
+    position: str  # the vote's position (a key of VOTE_POSITIONS)
     party: Party | None
     whip: Whip | None
     whip_source: Source | None
-    verdict: str | None  # "Voted against the Labour whip (abstain)", "Followed the ... whip to abstain"
     also: tuple[Source, ...]  # the other sources that reported the vote, besides its main one
-
-    @property
-    def whip_text(self) -> str | None:
-        if self.whip is None or self.party is None:
-            return None
-        return f"{self.party.name} whip: {WHIP_LABELS[self.whip.whip]}"
 
 
 def vote_contexts(session: Session, person_id: int) -> dict[str, VoteContext]:
@@ -129,8 +122,7 @@ def vote_contexts(session: Session, person_id: int) -> dict[str, VoteContext]:
     also = other_sources(session, [vote.id for vote, *_rest in rows])  # type: ignore[misc]
     out = {}
     for vote, slug, party, whip, whip_source in rows:
-        verdict = verdict_text(whip.whip, vote.position, party.name) if whip and party else None
-        out[slug] = VoteContext(party, whip, whip_source, verdict, tuple(also.get(vote.id, ())))  # type: ignore[arg-type]
+        out[slug] = VoteContext(vote.position, party, whip, whip_source, tuple(also.get(vote.id, ())))  # type: ignore[arg-type]
     return out
 
 

@@ -30,14 +30,8 @@ from tracker.models import (
 from tracker.queries import councils
 from tracker.queries.councils import Overlap
 from tracker.queries.stances import (
-    EvidenceRecord,
-    evidence_dict,
-    evidence_for_people,
-    scale_for,
     source_label,
-    topic_row,
 )
-from tracker.stance import Interval, Scale, Timeline, build_timeline
 
 CONSTITUENCY = "westminster_constituency"
 COUNCIL = "council"
@@ -72,38 +66,6 @@ class RelatedSeat:
     area: Area
     how: str  # "same name" or "held by <MP>"
     seats: list[Seat]
-
-
-@dataclass
-class PersonStance:
-    """A person's timeline on the topic plus the evidence records behind it."""
-
-    timeline: Timeline
-    records: list[EvidenceRecord]
-
-    @property
-    def current(self) -> Interval:
-        return self.timeline.current
-
-    def evidence_dicts(self, scale: Scale, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """Evidence in the shape of ``person_stance_report``'s items, oldest first."""
-        records = self.records if ids is None else [r for r in self.records if r.item.id in set(ids)]
-        return [evidence_dict(r, scale) for r in sorted(records, key=lambda r: (r.item.date, r.item.id))]
-
-    def current_evidence(self, scale: Scale) -> list[dict[str, Any]]:
-        """What decided the current stance and every item supporting it since."""
-        current = self.current
-        return self.evidence_dicts(scale, [e.id for e in (*current.evidence, *current.supporting)])
-
-    def report(self, scale: Scale) -> dict[str, Any]:
-        """The two keys of a stance report that ``charts.timeline_figure`` reads."""
-        return {
-            "timeline": [{"start": i.start.isoformat() if i.start else None,
-                          "end": i.end.isoformat() if i.end else None, "stance": i.stance,
-                          "label": scale.label(i.stance), "conflict": i.conflict}
-                         for i in self.timeline.intervals],
-            "evidence": self.evidence_dicts(scale),
-        }
 
 
 @dataclass(frozen=True)
@@ -220,17 +182,6 @@ def related_constituencies(session: Session, area: Area, seats: Sequence[Seat]) 
 def councils_for_constituency(session: Session, area: Area) -> list[Overlap]:
     """The councils overlapping a constituency, largest share first, counties after (one query)."""
     return councils.councils_for_constituency(session, area)
-
-
-def stances_with_evidence(session: Session, person_ids: Sequence[int], topic_slug: str,
-                          as_of: date | None = None) -> dict[int, PersonStance]:
-    """Timelines and their evidence records for many people (three queries in all)."""
-    scale = scale_for(topic_slug)
-    topic = topic_row(session, topic_slug)
-    records = evidence_for_people(session, person_ids, topic, as_of) if topic else {}
-    return {pid: PersonStance(build_timeline([r.item for r in records.get(pid, [])], scale),
-                              list(records.get(pid, [])))
-            for pid in person_ids}
 
 
 def parties_now(session: Session, person_ids: Sequence[int], today: date) -> dict[int, PartyNow]:

@@ -1,107 +1,47 @@
-"""Evidence from the database, turned into stance-engine input and reports.
-
-Queries here take lists of people and run a fixed number of statements
-whatever the list's length, so pages with hundreds of people stay cheap.
+"""A person's stance report (the person page and `tracker stance`), party lines and
+party spans. Stances come from the read model (``tracker.readmodel``); evidence is
+loaded to cite it, never to recompute a timeline.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
 
-from tracker.config import DATA_DIR
-from tracker.models import Division, Evidence, Party, Person, Source, Topic, Vote
-from tracker.stance import EvidenceItem, Scale, Timeline, build_timeline, format_day, load_topic
-from tracker.stance.engine import vote_stance
+from tracker.models import (
+    Evidence,
+    Party,
+    Person,
+    Source,
+    StanceContradiction,
+    StancePeriod,
+    StanceShift,
+    Topic,
+)
+from tracker.prose.sources import source_label
+from tracker.readmodel import view
+from tracker.readmodel.build import timeline_rows
+from tracker.readmodel.evidence import (
+    ENGINE_POSITION,
+    EvidenceRecord,
+    cite,
+    evidence_dict,
+    evidence_for_people,
+    scale_for,
+)
+from tracker.stance import build_timeline
 
-# Tellers count as having voted that way; "no vote recorded" is an explicit absence.
-ENGINE_POSITION = {"aye": "aye", "teller_aye": "aye", "no": "no", "teller_no": "no",
-                   "no_vote_recorded": "absent", "both": "both"}
-
-
-def source_label(source: Source | None) -> str | None:
-    if source is None:
-        return None
-    parts = [p for p in (source.publisher, source.title) if p]
-    if source.published_on:
-        parts.append(format_day(source.published_on))
-    return ", ".join(parts) or source.url
-
-
-@dataclass(frozen=True)
-class EvidenceRecord:
-    """An engine item plus what a page or report shows about it."""
-
-    item: EvidenceItem
-    source: Source | None
-    quote: str | None = None
-    division_slug: str | None = None
-    position: str | None = None
+__all__ = ["ENGINE_POSITION", "EvidenceRecord", "evidence_dict", "evidence_for_people", "scale_for",
+           "source_label", "person_stance_report", "party_lines", "party_spans", "current_party",
+           "topic_row", "stance_dict"]
 
 
 def topic_row(session: Session, slug: str) -> Topic | None:
     return session.exec(select(Topic).where(Topic.slug == slug)).first()
-
-
-def scale_for(slug: str) -> Scale:
-    return load_topic(slug, DATA_DIR)
-
-
-def evidence_for_people(session: Session, person_ids: Sequence[int], topic: Topic,
-                        as_of: date | None = None) -> dict[int, list[EvidenceRecord]]:
-    """Approved evidence, tracked votes and tracked EDM signatures per person (three queries)."""
-    out: dict[int, list[EvidenceRecord]] = defaultdict(list)
-    if not person_ids:
-        return out
-    ids = list(set(person_ids))
-    statement = (select(Evidence, Source)
-                 .join(Source, Source.id == Evidence.source_id)  # type: ignore[arg-type]
-                 .where(Evidence.person_id.in_(ids),  # type: ignore[union-attr]
-                        Evidence.topic_id == topic.id, Evidence.status == "approved"))
-    if as_of is not None:
-        statement = statement.where(Evidence.evidence_date <= as_of)
-    for evidence, source in session.exec(statement).all():
-        item = EvidenceItem(
-            id=f"evidence:{evidence.id}", date=evidence.evidence_date, kind=evidence.kind,
-            stance=evidence.stance, summary=evidence.summary, source_url=source.url,
-            source_label=source_label(source))
-        out[evidence.person_id].append(EvidenceRecord(item, source, quote=evidence.quote))  # type: ignore[index]
-
-    votes = (select(Vote, Division, Source)
-             .join(Division, Division.id == Vote.division_id)  # type: ignore[arg-type]
-             .outerjoin(Source, Source.id == Vote.source_id)  # type: ignore[arg-type]
-             .where(Vote.person_id.in_(ids), Division.topic_id == topic.id))  # type: ignore[attr-defined]
-    if as_of is not None:
-        votes = votes.where(Division.division_date <= as_of)
-    for vote, division, source in session.exec(votes).all():
-        position = ENGINE_POSITION[vote.position]
-        item = EvidenceItem(
-            id=f"vote:{vote.id}", date=division.division_date, kind="vote",
-            stance=vote_stance(position, division.aye_means, division.no_means),
-            summary=division.title, source_url=source.url if source else None,
-            source_label=source_label(source), division_key=division.slug,
-            vote_position=position, aye_means=division.aye_means, no_means=division.no_means)
-        out[vote.person_id].append(
-            EvidenceRecord(item, source, division_slug=division.slug, position=vote.position))
-    from tracker.queries.edms import add_edm_evidence  # (it imports this module)
-    add_edm_evidence(session, ids, topic, as_of, into=out)
-    return out
-
-
-def timelines_for_people(session: Session, person_ids: Sequence[int], topic_slug: str = "ceasefire",
-                         as_of: date | None = None) -> dict[int, Timeline]:
-    topic = topic_row(session, topic_slug)
-    scale = scale_for(topic_slug)
-    if topic is None:
-        return {pid: build_timeline([], scale) for pid in person_ids}
-    records = evidence_for_people(session, person_ids, topic, as_of)
-    return {pid: build_timeline([r.item for r in records.get(pid, [])], scale)
-            for pid in person_ids}
 
 
 def party_lines(session: Session, party_ids: Iterable[int], topic: Topic) -> dict[int, list[Evidence]]:
@@ -118,57 +58,67 @@ def party_lines(session: Session, party_ids: Iterable[int], topic: Topic) -> dic
     return out
 
 
-def evidence_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
-    """One piece of evidence as reports, pages and twins show it."""
-    item = record.item
+def stance_dict(period: view.StanceView, cited: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A stance period as reports and twins give it (JSON-ready)."""
     return {
-        "id": item.id, "date": item.date.isoformat(), "kind": item.kind,
-        "stance": item.stance, "stance_label": scale.label(item.stance) if item.stance else None,
-        "summary": item.summary, "quote": record.quote,
-        "vote_position": record.position, "division": record.division_slug,
-        "source_url": item.source_url, "source": item.source_label,
+        "start": period.start.isoformat() if period.start else None,
+        "end": period.end.isoformat() if period.end else None,
+        "since": period.start.isoformat() if period.start else None,
+        "stance": period.stance, "label": period.label, "conflict": period.conflict,
+        "evidence": [cited.get(e.id, e.as_dict()) for e in period.evidence],
+        "supporting": [cited[i] for i in period.supporting if i in cited],
     }
 
 
-def person_stance_report(session: Session, person: Person, topic_slug: str = "ceasefire",
-                         as_of: date | None = None) -> dict[str, Any]:
-    """Everything `tracker stance` and the person page say about one person's stance."""
+History = tuple[view.StanceHistory, list[StanceShift]]
+
+
+def stance_history(session: Session, person: Person, topic_slug: str, as_of: date | None = None) -> History:
+    """A person's periods, evidence, contradictions and shifts on a topic: from the read model,
+    or, for a past day (`tracker stance --as-of`), from the evidence known then."""
+    if as_of is None:
+        history = view.histories(session, [person.id], topic_slug)[person.id]  # type: ignore[list-item,index]
+        return history, view.shifts(session, person.id, topic_slug)  # type: ignore[arg-type]
     scale = scale_for(topic_slug)
     topic = topic_row(session, topic_slug)
     records = evidence_for_people(session, [person.id], topic, as_of)[person.id] if topic else []  # type: ignore[list-item]
-    by_id = {r.item.id: r for r in records}
     timeline = build_timeline([r.item for r in records], scale)
-    current = timeline.current
+    periods, shifts, contradictions = timeline_rows(
+        person.id, topic.id if topic else 0, timeline, records, scale)  # type: ignore[arg-type]
+    views = tuple(view.view_of(StancePeriod(**row), scale) for row in periods)
+    history = view.StanceHistory(
+        person.id, view.periods_of(person.id, views, scale),  # type: ignore[arg-type]
+        tuple(sorted((cite(r, scale) for r in records), key=lambda e: (e.date, e.id))),
+        tuple(StanceContradiction(**row) for row in contradictions))
+    return history, [StanceShift(**row) for row in shifts]
 
-    def items(evidence: Iterable[EvidenceItem]) -> list[dict[str, Any]]:
-        return [evidence_dict(by_id[e.id], scale) for e in evidence]
+
+def person_stance_report(session: Session, person: Person, topic_slug: str, as_of: date | None = None,
+                         history: History | None = None) -> dict[str, Any]:
+    """Everything `tracker stance` and the person page say about one person's stance (JSON-ready)."""
+    scale = scale_for(topic_slug)
+    stances, shifts = history or stance_history(session, person, topic_slug, as_of)
+    cited = {e.id: e.as_dict() for e in stances.evidence}
+
+    def items(ids: Iterable[str]) -> list[dict[str, Any]]:
+        return [cited[i] for i in ids if i in cited]
 
     return {
         "person": {"name": person.name, "slug": person.slug, "parliament_id": person.parliament_id,
                    "twfy_id": person.twfy_id, "democracy_club_id": person.democracy_club_id},
         "topic": {"slug": scale.slug, "name": scale.name, "question": scale.question},
         "as_of": as_of.isoformat() if as_of else None,
-        "current": {
-            "stance": current.stance, "label": scale.label(current.stance),
-            "since": current.start.isoformat() if current.start else None,
-            "conflict": current.conflict, "evidence": items(current.evidence),
-        },
-        "timeline": [{
-            "start": i.start.isoformat() if i.start else None,
-            "end": i.end.isoformat() if i.end else None,
-            "stance": i.stance, "label": scale.label(i.stance), "conflict": i.conflict,
-            "evidence": items(i.evidence), "supporting": items(i.supporting),
-        } for i in timeline.intervals],
-        "shifts": [{"date": s.date.isoformat(), "from": s.from_stance, "to": s.to_stance,
+        "current": stance_dict(stances.current, cited),
+        "timeline": [stance_dict(p, cited) for p in stances.periods],
+        "shifts": [{"date": s.shift_date.isoformat(), "from": s.from_stance, "to": s.to_stance,
                     "from_label": scale.label(s.from_stance), "to_label": scale.label(s.to_stance),
-                    "evidence": items(s.evidence)} for s in timeline.shifts],
+                    "evidence": items(s.evidence)} for s in shifts],
         "contradictions": [{"kind": c.kind, "description": c.description,
-                            "said": items([c.said])[0], "did": items([c.did])[0]}
-                           for c in timeline.contradictions],
-        "conflicts": [{"date": c.date.isoformat(), "evidence": items(c.items)}
-                      for c in timeline.conflicts],
-        "evidence": [evidence_dict(r, scale)
-                     for r in sorted(records, key=lambda r: (r.item.date, r.item.id))],
+                            "said": cited.get(c.said_id), "did": cited.get(c.did_id)}
+                           for c in stances.contradictions],
+        "conflicts": [{"date": p.start.isoformat() if p.start else None,
+                       "evidence": stance_dict(p, cited)["evidence"]} for p in stances.periods if p.conflict],
+        "evidence": list(cited.values()),
         "parties": party_spans(session, person.id),  # type: ignore[arg-type]
     }
 

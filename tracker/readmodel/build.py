@@ -4,8 +4,11 @@ store their periods, shifts and contradictions, replacing what was there."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Iterator
+import json
+import multiprocessing as mp
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,12 +16,19 @@ from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
 from tracker.models import StanceContradiction, StancePeriod, StanceShift, Topic
-from tracker.readmodel.evidence import EvidenceRecord, evidence_dict, evidence_for_people, scale_for
+from tracker.prose.stances import contradiction_text
+from tracker.readmodel.evidence import (
+    EvidenceRecord,
+    evidence_dict,
+    evidence_for_people,
+    id_chunks,
+    scale_for,
+)
 from tracker.stance import Scale, Timeline, build_timeline
 
 READ_MODEL = (StancePeriod, StanceShift, StanceContradiction)
 _BATCH = 5000
-_DELETE_CHUNK = 2000
+_PARALLEL_FROM = 5000  # people: below this, forking costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -49,32 +59,103 @@ def timeline_rows(person_id: int, topic_id: int, timeline: Timeline, records: It
                 "end_date": iv.end, "stance": iv.stance, "conflict": iv.conflict,
                 "opened_by_end": iv.opened_by_end, "evidence": cite(iv.evidence),
                 "supporting": [i.id for i in iv.supporting]}
-               for seq, iv in enumerate(timeline.intervals)]
+               # The period before any evidence (seq 0) is not stored: readers add it (view.periods_of).
+               for seq, iv in enumerate(timeline.intervals) if seq > 0]
     shifts = [{"topic_id": topic_id, "person_id": person_id, "shift_date": s.date,
                "from_stance": s.from_stance, "to_stance": s.to_stance,
                "evidence": [i.id for i in s.evidence]} for s in timeline.shifts]
     contradictions = [{"topic_id": topic_id, "person_id": person_id, "kind": c.kind,
                        "said_id": c.said.id, "said_date": c.said.date, "did_id": c.did.id,
-                       "did_date": c.did.date, "description": c.description}
+                       "did_date": c.did.date, "description": contradiction_text(c, scale)}
                       for c in timeline.contradictions]
     return periods, shifts, contradictions
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+@dataclass(frozen=True)
+class _Encoded:
+    """Rows of one read-model table, encoded for the driver (JSON as text; dates as text on SQLite)."""
+
+    columns: tuple[str, ...]
+    values: list[tuple[Any, ...]]
 
 
-def _insert(session: Session, table: type, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), _BATCH):
-        session.execute(sa.insert(table), rows[start:start + _BATCH])
+def _encode(table: type, rows: list[dict[str, Any]], sqlite: bool) -> _Encoded:
+    if not rows:
+        return _Encoded((), [])
+    columns = tuple(rows[0])
+    json_columns = {c.name for c in table.__table__.columns if isinstance(c.type, sa.JSON)}  # type: ignore[attr-defined]
+
+    def encode(name: str, value: Any) -> Any:
+        if name in json_columns:
+            return json.dumps(value)
+        if sqlite and isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    return _Encoded(columns, [tuple(encode(name, row[name]) for name in columns) for row in rows])
 
 
-def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None = None) -> Refreshed:
+def _write(session: Session, table: type, rows: _Encoded) -> None:
+    """The driver's executemany: at national scale SQLAlchemy's per-value processing would
+    cost more than the engine itself."""
+    if not rows.values:
+        return
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.__tablename__} ({', '.join(rows.columns)}) "  # type: ignore[attr-defined]
+           f"VALUES ({', '.join([marker] * len(rows.columns))})")
+    for start in range(0, len(rows.values), _BATCH):
+        connection.exec_driver_sql(sql, rows.values[start:start + _BATCH])
+
+
+def _compute(records: Mapping[int, list[EvidenceRecord]], person_ids: Sequence[int], topic_id: int,
+             scale: Scale, sqlite: bool) -> tuple[_Encoded, _Encoded, _Encoded]:
+    """Run the engine for these people and encode their rows (pure: safe in a worker process)."""
+    periods: list[dict[str, Any]] = []
+    shifts: list[dict[str, Any]] = []
+    contradictions: list[dict[str, Any]] = []
+    for person_id in person_ids:
+        person_records = records[person_id]
+        timeline = build_timeline([r.item for r in person_records], scale)
+        p, s, c = timeline_rows(person_id, topic_id, timeline, person_records, scale)
+        periods += p
+        shifts += s
+        contradictions += c
+    return (_encode(StancePeriod, periods, sqlite), _encode(StanceShift, shifts, sqlite),
+            _encode(StanceContradiction, contradictions, sqlite))
+
+
+# What forked workers inherit instead of receiving it pickled: (records, topic id, scale, sqlite).
+_SHARED: tuple[Mapping[int, list[EvidenceRecord]], int, Scale, bool] | None = None
+
+
+def _compute_shared(person_ids: Sequence[int]) -> tuple[_Encoded, _Encoded, _Encoded]:
+    assert _SHARED is not None
+    records, topic_id, scale, sqlite = _SHARED
+    return _compute(records, person_ids, topic_id, scale, sqlite)
+
+
+def _compute_all(records: Mapping[int, list[EvidenceRecord]], person_ids: list[int], topic_id: int,
+                 scale: Scale, sqlite: bool, processes: int) -> list[tuple[_Encoded, _Encoded, _Encoded]]:
+    """In this process, or split over forked workers for a large rebuild (the engine is pure)."""
+    if processes <= 1 or len(person_ids) < _PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return [_compute(records, person_ids, topic_id, scale, sqlite)]
+    global _SHARED
+    _SHARED = (records, topic_id, scale, sqlite)
+    try:
+        with mp.get_context("fork").Pool(processes) as pool:
+            return pool.map(_compute_shared, [person_ids[i::processes] for i in range(processes)])
+    finally:
+        _SHARED = None
+
+
+def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None = None,
+            processes: int = 1) -> Refreshed:
     """Recompute the read model of ``person_ids`` (``None``: everyone) on ``topic``.
 
     People with no evidence that sets a stance get no rows: readers show the
-    scale's default, "no recorded position", for them.
+    scale's default, "no recorded position", for them. ``processes`` > 1 lets a
+    large rebuild run the engine in that many forked processes.
     """
     scale = scale_for(topic.slug)
     ids = None if person_ids is None else sorted(set(person_ids))
@@ -82,38 +163,32 @@ def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None =
         if ids is None:
             session.execute(sa.delete(table).where(table.topic_id == topic.id))
         else:
-            for chunk in _chunks(ids, _DELETE_CHUNK):
+            for chunk in id_chunks(ids):
                 session.execute(sa.delete(table).where(table.topic_id == topic.id,
                                                        table.person_id.in_(chunk)))
     if ids == []:
         return Refreshed(topic.slug, 0, 0)
     records = evidence_for_people(session, ids, topic)
-    periods: list[dict[str, Any]] = []
-    shifts: list[dict[str, Any]] = []
-    contradictions: list[dict[str, Any]] = []
-    for person_id in sorted(records):
-        person_records = records[person_id]
-        if not any(r.item.stance is not None for r in person_records):
-            continue
-        timeline = build_timeline([r.item for r in person_records], scale)
-        p, s, c = timeline_rows(person_id, topic.id, timeline, person_records, scale)  # type: ignore[arg-type]
-        periods += p
-        shifts += s
-        contradictions += c
-    _insert(session, StancePeriod, periods)
-    _insert(session, StanceShift, shifts)
-    _insert(session, StanceContradiction, contradictions)
-    return Refreshed(topic.slug, len(records) if ids is None else len(ids), len(periods))
+    with_stance = [pid for pid in sorted(records) if any(r.item.stance is not None for r in records[pid])]
+    sqlite = session.connection().dialect.name == "sqlite"
+    written = 0
+    for periods, shifts, contradictions in _compute_all(records, with_stance, topic.id, scale,  # type: ignore[arg-type]
+                                                        sqlite, processes):
+        _write(session, StancePeriod, periods)
+        _write(session, StanceShift, shifts)
+        _write(session, StanceContradiction, contradictions)
+        written += len(periods.values)
+    return Refreshed(topic.slug, len(records) if ids is None else len(ids), written)
 
 
-def rebuild(session: Session, topic: str | None = None) -> list[Refreshed]:
+def rebuild(session: Session, topic: str | None = None, processes: int = 1) -> list[Refreshed]:
     """Recompute every stance (on one topic, or all) and record the scale each was built with."""
     statement = select(Topic).order_by(Topic.slug)
     if topic is not None:
         statement = statement.where(Topic.slug == topic)
     done = []
     for row in session.exec(statement).all():
-        done.append(refresh(session, row, None))
+        done.append(refresh(session, row, None, processes))
         session.execute(sa.update(Topic).where(Topic.id == row.id)
                         .values(scale_digest=scale_digest(row.slug)))
     return done

@@ -10,35 +10,29 @@ its withdrawal date (the engine's ``date_is_earliest`` and ``ends``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from tracker.config import DATA_DIR
 from tracker.models import Division, Edm, EdmSignature, Evidence, Source, Topic, Vote
-from tracker.stance import EvidenceItem, Scale, end_of, format_day, load_topic, vote_stance
+from tracker.prose.edms import signature_summary, withdrawal_summary
+from tracker.prose.sources import label
+from tracker.stance import EvidenceItem, Scale, end_of, load_topic, vote_stance
 
 # Tellers count as having voted that way; "no vote recorded" is an explicit absence.
 ENGINE_POSITION = {"aye": "aye", "teller_aye": "aye", "no": "no", "teller_no": "no",
                    "no_vote_recorded": "absent", "both": "both"}
 EDM_KIND = "edm"
-_CHUNK = 2000  # people per IN list: well under SQLite's limit on bound parameters
+IN_LIST = 30_000  # people per IN (...) list: under SQLite's limit of 32,766 bound parameters
 
 
 def scale_for(slug: str) -> Scale:
     return load_topic(slug, DATA_DIR)
-
-
-def source_label(source: Source | None) -> str | None:
-    if source is None:
-        return None
-    parts = [p for p in (source.publisher, source.title) if p]
-    if source.published_on:
-        parts.append(format_day(source.published_on))
-    return ", ".join(parts) or source.url
 
 
 @dataclass(frozen=True)
@@ -46,61 +40,100 @@ class EvidenceRecord:
     """An engine item plus what a page or report shows about it."""
 
     item: EvidenceItem
-    source: Source | None
     quote: str | None = None
     division_slug: str | None = None
     position: str | None = None
 
 
-def evidence_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
-    """One piece of evidence as reports, pages and twins show it."""
+@dataclass(frozen=True)
+class CitedEvidence:
+    """One piece of evidence as the read model cites it."""
+
+    id: str
+    date: date
+    kind: str
+    stance: str | None
+    stance_label: str | None
+    summary: str
+    quote: str | None
+    vote_position: str | None
+    division: str | None
+    source_url: str | None
+    source: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CitedEvidence:
+        return cls(**{**data, "date": date.fromisoformat(data["date"])})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "date": self.date.isoformat(), "kind": self.kind, "stance": self.stance,
+                "stance_label": self.stance_label, "summary": self.summary, "quote": self.quote,
+                "vote_position": self.vote_position, "division": self.division,
+                "source_url": self.source_url, "source": self.source}
+
+
+def cite(record: EvidenceRecord, scale: Scale) -> CitedEvidence:
+    """One piece of evidence as pages, twins and the read model cite it."""
     item = record.item
-    return {
-        "id": item.id, "date": item.date.isoformat(), "kind": item.kind,
-        "stance": item.stance, "stance_label": scale.label(item.stance) if item.stance else None,
-        "summary": item.summary, "quote": record.quote,
-        "vote_position": record.position, "division": record.division_slug,
-        "source_url": item.source_url, "source": item.source_label,
-    }
+    return CitedEvidence(
+        id=item.id, date=item.date, kind=item.kind, stance=item.stance,
+        stance_label=scale.label(item.stance) if item.stance else None, summary=item.summary,
+        quote=record.quote, vote_position=record.position, division=record.division_slug,
+        source_url=item.source_url, source=item.source_label)
 
 
-def signature_summary(edm: Edm, withdrawn_on: date | None = None) -> str:
-    """'Signed early day motion 61430 “…” (tabled 17 Oct 2023; signed on or after that date)'."""
-    withdrawn = f"; withdrawn on {format_day(withdrawn_on)}" if withdrawn_on else ""
-    return (f"Signed early day motion {edm.edm_id} “{edm.title}” (tabled "
-            f"{format_day(edm.tabled_on)}; signed on or after that date{withdrawn})")
+def evidence_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
+    return cite(record, scale).as_dict()
 
 
-def withdrawal_summary(edm: Edm, withdrawn_on: date) -> str:
-    return (f"Withdrew their signature from early day motion {edm.edm_id} “{edm.title}” on "
-            f"{format_day(withdrawn_on)}; from then it no longer counts")
+def id_chunks(ids: Iterable[int], size: int = IN_LIST) -> list[list[int]]:
+    """Distinct ids, sorted, in slices short enough for one IN (...) list each."""
+    unique = sorted(set(ids))
+    return [unique[i:i + size] for i in range(0, len(unique), size)]
 
 
 def _chunks(person_ids: Sequence[int] | None) -> Iterator[list[int] | None]:
     if person_ids is None:
         yield None
         return
-    ids = sorted(set(person_ids))
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+    yield from id_chunks(person_ids)
 
 
 def evidence_for_people(session: Session, person_ids: Sequence[int] | None, topic: Topic,
                         as_of: date | None = None) -> dict[int, list[EvidenceRecord]]:
     """Each person's evidence on ``topic`` (``None``: everyone who has any)."""
     out: dict[int, list[EvidenceRecord]] = defaultdict(list)
+    sources = _Sources()
     for ids in _chunks(person_ids):
         if ids == []:
             continue
-        _statements(session, ids, topic, as_of, out)
-        _votes(session, ids, topic, as_of, out)
-        _edm_signatures(session, ids, topic, as_of, out)
+        _statements(session, ids, topic, as_of, out, sources)
+        _votes(session, ids, topic, as_of, out, sources)
+        _edm_signatures(session, ids, topic, as_of, out, sources)
     return out
 
 
+class _Sources:
+    """Each source's link and label, worked out once per load (rows carry the source's columns)."""
+
+    COLUMNS = (Source.id, Source.url, Source.publisher, Source.title, Source.published_on)
+
+    def __init__(self) -> None:
+        self._seen: dict[int | None, tuple[str | None, str | None]] = {None: (None, None)}
+
+    def cite(self, source_id: int | None, url: str | None, publisher: str | None, title: str | None,
+             published_on: date | None) -> tuple[str | None, str | None]:
+        found = self._seen.get(source_id)
+        if found is None:
+            found = (url, label(publisher, title, published_on, url))
+            self._seen[source_id] = found
+        return found
+
+
 def _statements(session: Session, ids: list[int] | None, topic: Topic, as_of: date | None,
-                out: dict[int, list[EvidenceRecord]]) -> None:
-    statement = (select(Evidence, Source)
+                out: dict[int, list[EvidenceRecord]], sources: _Sources) -> None:
+    statement = (sa.select(Evidence.id, Evidence.person_id, Evidence.evidence_date, Evidence.kind,
+                           Evidence.stance, Evidence.summary, Evidence.quote, *_Sources.COLUMNS)
                  .join(Source, Source.id == Evidence.source_id)  # type: ignore[arg-type]
                  .where(Evidence.person_id.is_not(None),  # type: ignore[union-attr]
                         Evidence.topic_id == topic.id, Evidence.status == "approved"))
@@ -108,17 +141,17 @@ def _statements(session: Session, ids: list[int] | None, topic: Topic, as_of: da
         statement = statement.where(Evidence.person_id.in_(ids))  # type: ignore[union-attr]
     if as_of is not None:
         statement = statement.where(Evidence.evidence_date <= as_of)
-    for evidence, source in session.exec(statement).all():
-        item = EvidenceItem(
-            id=f"evidence:{evidence.id}", date=evidence.evidence_date, kind=evidence.kind,
-            stance=evidence.stance, summary=evidence.summary, source_url=source.url,
-            source_label=source_label(source))
-        out[evidence.person_id].append(EvidenceRecord(item, source, quote=evidence.quote))  # type: ignore[index]
+    for eid, person_id, day, kind, stance, summary, quote, *source in session.execute(statement).all():
+        url, label = sources.cite(*source)
+        item = EvidenceItem(id=f"evidence:{eid}", date=day, kind=kind, stance=stance, summary=summary,
+                            source_url=url, source_label=label)
+        out[person_id].append(EvidenceRecord(item, quote=quote))
 
 
 def _votes(session: Session, ids: list[int] | None, topic: Topic, as_of: date | None,
-           out: dict[int, list[EvidenceRecord]]) -> None:
-    statement = (select(Vote, Division, Source)
+           out: dict[int, list[EvidenceRecord]], sources: _Sources) -> None:
+    statement = (sa.select(Vote.id, Vote.person_id, Vote.position, Division.division_date, Division.title,
+                           Division.slug, Division.aye_means, Division.no_means, *_Sources.COLUMNS)
                  .join(Division, Division.id == Vote.division_id)  # type: ignore[arg-type]
                  .outerjoin(Source, Source.id == Vote.source_id)  # type: ignore[arg-type]
                  .where(Division.topic_id == topic.id))
@@ -126,24 +159,24 @@ def _votes(session: Session, ids: list[int] | None, topic: Topic, as_of: date | 
         statement = statement.where(Vote.person_id.in_(ids))  # type: ignore[attr-defined]
     if as_of is not None:
         statement = statement.where(Division.division_date <= as_of)
-    for vote, division, source in session.exec(statement).all():
-        position = ENGINE_POSITION[vote.position]
+    for vid, person_id, stored, day, title, slug, aye_means, no_means, *source in \
+            session.execute(statement).all():
+        url, label = sources.cite(*source)
+        position = ENGINE_POSITION[stored]
         item = EvidenceItem(
-            id=f"vote:{vote.id}", date=division.division_date, kind="vote",
-            stance=vote_stance(position, division.aye_means, division.no_means),
-            summary=division.title, source_url=source.url if source else None,
-            source_label=source_label(source), division_key=division.slug,
-            vote_position=position, aye_means=division.aye_means, no_means=division.no_means)
-        out[vote.person_id].append(
-            EvidenceRecord(item, source, division_slug=division.slug, position=vote.position))
+            id=f"vote:{vid}", date=day, kind="vote", stance=vote_stance(position, aye_means, no_means),
+            summary=title, source_url=url, source_label=label, division_key=slug,
+            vote_position=position, aye_means=aye_means, no_means=no_means)
+        out[person_id].append(EvidenceRecord(item, division_slug=slug, position=stored))
 
 
 def _edm_signatures(session: Session, ids: list[int] | None, topic: Topic, as_of: date | None,
-                    out: dict[int, list[EvidenceRecord]]) -> None:
+                    out: dict[int, list[EvidenceRecord]], sources: _Sources) -> None:
     """A withdrawn signature gives two records: the signature, which ``ends`` on the
     withdrawal date, and the withdrawal itself (``end_of``), which says nothing on its own.
     With ``as_of``, only motions tabled by then, and withdrawals made by then."""
-    statement = (select(EdmSignature, Edm, Source)
+    statement = (sa.select(EdmSignature.id, EdmSignature.person_id, EdmSignature.withdrawn_on, Edm,
+                           *_Sources.COLUMNS)
                  .join(Edm, Edm.id == EdmSignature.edm_id)  # type: ignore[arg-type]
                  .outerjoin(Source, Source.id == Edm.source_id)  # type: ignore[arg-type]
                  .where(Edm.topic_id == topic.id, Edm.signing_means.is_not(None)))  # type: ignore[union-attr]
@@ -151,17 +184,16 @@ def _edm_signatures(session: Session, ids: list[int] | None, topic: Topic, as_of
         statement = statement.where(EdmSignature.person_id.in_(ids))  # type: ignore[attr-defined]
     if as_of is not None:
         statement = statement.where(Edm.tabled_on <= as_of)
-    for signature, edm, source in session.exec(statement).all():
-        withdrawn_on = signature.withdrawn_on
+    for sid, person_id, withdrawn_on, edm, *source in session.execute(statement).all():
         if withdrawn_on is not None and as_of is not None and withdrawn_on > as_of:
             withdrawn_on = None
+        url, label = sources.cite(*source)
         item = EvidenceItem(
-            id=f"edm:{signature.id}", date=edm.tabled_on, kind=EDM_KIND, stance=edm.signing_means,
-            summary=signature_summary(edm, withdrawn_on),
-            source_url=source.url if source else edm.url, source_label=source_label(source),
+            id=f"edm:{sid}", date=edm.tabled_on, kind=EDM_KIND, stance=edm.signing_means,
+            summary=signature_summary(edm, withdrawn_on), source_url=url or edm.url, source_label=label,
             date_is_earliest=True, ends=withdrawn_on,
             end_summary=withdrawal_summary(edm, withdrawn_on) if withdrawn_on else "")
-        records = out[signature.person_id]
-        records.append(EvidenceRecord(item, source))
+        records = out[person_id]
+        records.append(EvidenceRecord(item))
         if withdrawn_on is not None:
-            records.append(EvidenceRecord(end_of(item), source))
+            records.append(EvidenceRecord(end_of(item)))

@@ -37,15 +37,6 @@ VOTE_KIND = "vote"
 # "both": named in both lobbies, an active abstention; like "absent" it sets no stance.
 VOTE_POSITIONS = frozenset({"aye", "no", "absent", "both"})
 
-_KIND_LABELS = {"edm": "early day motion", "party_switch": "party switch"}
-_SAID_VERBS = {
-    "pledge": "Pledged",
-    "edm": "Signed an early day motion",
-    "party_switch": "Left their party",
-    "report": "Was reported",
-}
-
-
 @dataclass(frozen=True)
 class EvidenceItem:
     id: str  # stable key such as "evidence:12" or "vote:34"
@@ -61,7 +52,7 @@ class EvidenceItem:
     no_means: str | None = None  # votes only: the stance a no means (None = says nothing)
     date_is_earliest: bool = False  # happened on or after ``date``, on a day not recorded
     ends: date | None = None  # stops counting from this day (e.g. a signature withdrawn)
-    end_summary: str = ""  # what ``end_of`` says about that end
+    end_summary: str = ""  # what ``end_of`` says about that end (words come from the caller)
 
 
 @dataclass(frozen=True)
@@ -88,10 +79,11 @@ class Shift:
 
 @dataclass(frozen=True)
 class Contradiction:
+    """A vote against what the person last said or pledged (in words: ``tracker.prose.stances``)."""
+
     kind: str  # "voted_against" | "did_not_vote"
     said: EvidenceItem
     did: EvidenceItem
-    description: str
 
 
 @dataclass(frozen=True)
@@ -139,7 +131,7 @@ def end_of(item: EvidenceItem) -> EvidenceItem:
         raise ValueError(f"evidence {item.id} does not end")
     return EvidenceItem(
         id=f"{item.id}:end", date=item.ends, kind=item.kind, stance=None,
-        summary=item.end_summary or f"No longer counts from {format_day(item.ends)}: {item.summary}",
+        summary=item.end_summary,
         source_url=item.source_url, source_label=item.source_label)
 
 
@@ -345,8 +337,7 @@ def _contradictions(items: Sequence[EvidenceItem], scale: Scale) -> tuple[Contra
                for i in standing if i.date_is_earliest and i.stance is not None):
             continue
         if kind is not None:
-            description = _describe(kind, said, said.stance, vote, vote.aye_means, scale)
-            found.append(Contradiction(kind, said, vote, description))
+            found.append(Contradiction(kind, said, vote))
     return tuple(found)
 
 
@@ -386,24 +377,3 @@ def _contradiction_kind(said: str, aye_means: str, position: str, scale: Scale) 
         return "voted_against"
     return None
 
-
-def _describe(
-    kind: str,
-    said: EvidenceItem,
-    said_stance: str,
-    vote: EvidenceItem,
-    aye_means: str,
-    scale: Scale,
-) -> str:
-    verb = _SAID_VERBS.get(said.kind, "Said")
-    kind_label = _KIND_LABELS.get(said.kind, said.kind.replace("_", " "))
-    action = {
-        "did_not_vote": "voted in both lobbies" if vote.vote_position == "both" else "did not vote",
-        "voted_against": f"voted {vote.vote_position}",
-    }[kind]
-    division = vote.summary or vote.division_key or vote.id
-    return (
-        f"{verb} on {format_day(said.date)} ({kind_label}): "
-        f'"{scale.label(said_stance)}", then {action} on {format_day(vote.date)} '
-        f'in the division "{division}", where an aye meant "{scale.label(aye_means)}"'
-    )

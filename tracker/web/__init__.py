@@ -8,11 +8,13 @@ from flask import Flask, Response, abort, render_template, request
 def init_app(app: Flask) -> None:
     from tracker.web import (
         assets,
+        cache,
         decisions,
         divisions,
         elections,
         errors,
         filters,
+        history,
         parties,
         people,
         places,
@@ -25,10 +27,16 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     errors.init_app(app)
     app.context_processor(topic_nav)
-    for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets):
+    for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets,
+                   history):
         app.register_blueprint(module.bp)
     search.init_app(app)  # the postcode rate limit, on the registered view
     app.before_request(_reject_nul)
+    # Pages that show only the data (not search by postcode, assets or, later, anything
+    # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
+    cache.init_app(app, [public.bp, people.bp, places.bp, parties.bp, divisions.bp, decisions.bp,
+                         elections.bp, pledges.bp, history.bp],
+                   conditions={"search.search": search.is_name_search})
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
@@ -56,13 +64,26 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _not_found(error: Exception) -> tuple[str, int]:
+def _twin_asked() -> bool:
+    """A CSV or JSON twin was asked for: its errors come in that format (tracker/web/errors.py)."""
+    return request.args.get("format") in ("csv", "json")
+
+
+def _not_found(error: Exception) -> Response | tuple[str, int]:
     from werkzeug.exceptions import NotFound
+
+    from tracker.web.errors import error_response
 
     described = getattr(error, "description", None)
     message = described if described and described != NotFound.description else None
+    if _twin_asked():
+        return error_response(404, "Not found", message or f"There is nothing at {request.path}.")
     return render_template("errors/404.html", message=message), 404
 
 
-def _server_error(_error: Exception) -> tuple[str, int]:
+def _server_error(_error: Exception) -> Response | tuple[str, int]:
+    from tracker.web.errors import error_response
+
+    if _twin_asked():
+        return error_response(500, "Server error", "Something went wrong on our side; please try again.")
     return render_template("errors/500.html"), 500

@@ -9,23 +9,32 @@ from flask import Blueprint, Response, abort
 
 from tracker import charts
 from tracker.db import get_session
+from tracker.exports.people import PERSON, PersonData
 from tracker.models import Division
+from tracker.prose.votes import verdict_text, vote_meaning, whip_text
 from tracker.queries import person_page
+from tracker.queries.person_names import also_known_as, names_of
 from tracker.queries.stances import (
     party_lines,
     person_stance_report,
     scale_for,
-    timelines_for_people,
+    stance_history,
     topic_row,
 )
+from tracker.readmodel import view
 from tracker.stance import Scale
 from tracker.web.decisions import person_context
+from tracker.web.pagination import paginate
 from tracker.web.person_edms import person_edm_section
-from tracker.web.person_names import person_names
 from tracker.web.topics import requested_topic, topic_choices
-from tracker.web.twins import Table, page
+from tracker.web.twins import page, table_url
 
 bp = Blueprint("people", __name__)
+# A person's votes, evidence and the motions they signed that count towards no stance run to
+# the hundreds for some MPs: shown newest first, this many at a time. Their changes of position
+# too (every contradiction is always shown whole): each is also a row of the chart's table.
+PER_PAGE = 25
+SHIFTS_PER_PAGE = 10
 
 
 @bp.get("/people/<slug>")
@@ -36,12 +45,11 @@ def person(slug: str) -> Response | str:
         abort(404)
     topic_slug = requested_topic()
     scale = scale_for(topic_slug)
-    report = person_stance_report(session, found, topic_slug)
+    held = stance_history(session, found, topic_slug)
+    report = person_stance_report(session, found, topic_slug, history=held)
     held_topics = person_page.topics_with_evidence(session, found.id)  # type: ignore[arg-type]
-    # Each other topic on record needs only its current stance (a dict or an Interval: both
-    # have stance and conflict).
-    topic_summaries = [(choice, report["current"] if choice.slug == topic_slug else
-                        timelines_for_people(session, [found.id], choice.slug)[found.id].current)  # type: ignore[list-item,index]
+    # Each topic on record, with the person's current stance on it.
+    topic_summaries = [(choice, view.stances(session, [found.id], choice.slug)[found.id])  # type: ignore[list-item,index]
                        for choice in topic_choices(topic_slug, held_topics)]
     roles = person_page.roles(session, found.id)  # type: ignore[arg-type]
     history = person_page.party_history(session, found.id)  # type: ignore[arg-type]
@@ -53,16 +61,27 @@ def person(slug: str) -> Response | str:
     divisions = person_page.divisions_by_slug(
         session, [e["division"] for e in report["evidence"] if e["division"]])
     votes = vote_rows(report, divisions, scale, person_page.vote_contexts(session, found.id))  # type: ignore[arg-type]
-    decisions, decisions_table = person_context(session, found, topic_slug)
-    other_names, names_table = person_names(session, found)
-    edms, edms_table = person_edm_section(session, found)
+    decisions = person_context(session, found, topic_slug)
+    names = names_of(session, found.id)  # type: ignore[arg-type]
+    edms = person_edm_section(session, found)
+    twin = PERSON.bind(PersonData(found.slug, report, votes, decisions, names, edms))
     return page(
-        "person.html", [*person_tables(report, votes), decisions_table, names_table, edms_table], found.slug,
+        "person.html", twin, found.slug,
         person=found, report=report, roles=roles, history=history, votes=votes,
+        shifts_page=paginate(report["shifts"][::-1], parameter="shifts_page", per_page=SHIFTS_PER_PAGE,
+                             table="shifts_and_contradictions", anchor="changes-h"),
+        votes_page=paginate(votes, parameter="votes_page", per_page=PER_PAGE, table="votes",
+                            anchor="votes-h"),
+        evidence_page=paginate(report["evidence"][::-1], parameter="evidence_page", per_page=PER_PAGE,
+                               table="evidence", anchor="evidence-h"),
+        edms_counted=[m for m in edms if m["counts_towards_stance"]],
+        other_edms=paginate([m for m in edms if not m["counts_towards_stance"]], parameter="edms_page",
+                            per_page=PER_PAGE, table="edms", anchor="edms-h"),
         candidatures=person_page.candidatures(session, found.id),  # type: ignore[arg-type]
         party_context=party_context, scale=scale, topic_summaries=topic_summaries, decisions=decisions,
-        also_known_as=other_names, edms=edms,
-        timeline_chart=charts.to_json(charts.timeline_figure(report, scale)))
+        also_known_as=also_known_as(found.name, names), edms=edms,
+        timeline_chart=charts.to_json(charts.timeline_figure(held[0], scale)),
+        periods_csv=table_url("csv", "stance_periods"))
 
 
 def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Scale,
@@ -76,26 +95,21 @@ def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Sca
             continue
         division = divisions.get(e["division"])
         position = e["vote_position"] or ""
-        if e["stance"]:
-            meaning = f"Counts as “{scale.label(e['stance'])}”."
-        elif position == "no_vote_recorded":
-            meaning = "Not voting is never counted as a stance."
-        elif position == "both":
-            meaning = "Voted in both lobbies, a recognised way to abstain: this says nothing on its own."
-        else:
-            meaning = f"This vote says nothing on its own about the question “{scale.question}”"
         context = contexts.get(e["division"])
+        party, whip = (context.party, context.whip) if context else (None, None)
         also = [s for s in context.also if s.url] if context else []
         rows.append({
             "person": report["person"]["slug"], "division": e["division"],
             "division_title": division.title if division else e["summary"],
             "date": e["date"], "vote_position": position,
-            "stance": e["stance"], "stance_label": e["stance_label"], "meaning": meaning,
+            "stance": e["stance"], "stance_label": e["stance_label"],
+            "meaning": vote_meaning(e["stance"], position, scale),
             "aye_means": scale.label(division.aye_means) if division and division.aye_means else None,
-            "whip": context.whip_text if context else None,
+            "whip": whip_text(party.name, whip.whip) if party and whip else None,
             "whip_basis": context.whip.basis if context and context.whip else None,
             "whip_source_url": context.whip_source.url if context and context.whip_source else None,
-            "whip_verdict": context.verdict if context else None,
+            "whip_verdict": verdict_text(whip.whip, context.position, party.name)  # type: ignore[union-attr]
+            if party and whip else None,
             "source": e["source"], "source_url": e["source_url"],
             "also_reported_by": " ".join(s.url for s in also) or None,  # type: ignore[misc]
             "also_reported_by_labels": [(s.url, s.publisher or _site(s.url)) for s in also]})
@@ -107,53 +121,3 @@ def _site(url: str) -> str:
     """'indy100.com' for a source with no publisher recorded."""
     host = urlsplit(url).hostname or url
     return host.removeprefix("www.")
-
-
-def _urls(evidence: list[dict[str, Any]]) -> str | None:
-    """The distinct source URLs of some evidence, space-separated (None when there are none)."""
-    return " ".join(dict.fromkeys(e["source_url"] for e in evidence if e["source_url"])) or None
-
-
-EVIDENCE_COLUMNS = ("person", "date", "kind", "vote_position", "division", "stance", "stance_label",
-                    "summary", "quote", "source", "source_url")
-VOTE_COLUMNS = ("person", "division", "division_title", "date", "vote_position", "stance", "stance_label",
-                "aye_means", "whip", "whip_verdict", "whip_basis", "whip_source_url", "source", "source_url",
-                "also_reported_by")
-
-
-def person_tables(report: dict[str, Any], votes: list[dict[str, Any]] | None = None) -> list[Table]:
-    """The person's stance periods, evidence, votes and parties, as the CSV/JSON twins give them."""
-    slug = report["person"]["slug"]
-    periods = [{"person": slug, "start": i["start"], "end": i["end"], "stance": i["stance"],
-                "stance_label": i["label"], "conflict": i["conflict"],
-                "evidence_ids": " ".join(e["id"] for e in i["evidence"]),
-                "source_url": _urls(i["evidence"])}
-               for i in report["timeline"]]
-    evidence = [{"person": slug, **e} for e in report["evidence"]]
-    parties = [{"person": slug, **p} for p in report.get("parties", [])]
-    changes = ([{"person": slug, "kind": "shift", "date": s["date"], "description":
-                 f"Changed from “{s['from_label']}” to “{s['to_label']}”",
-                 "source_url": _urls(s["evidence"])}
-                for s in report["shifts"]]
-               + [{"person": slug, "kind": c["kind"], "date": c["did"]["date"],
-                   "description": c["description"],
-                   "source_url": _urls([c["said"], c["did"]])}
-                  for c in report["contradictions"]])
-    text = frozenset({"summary", "quote", "source", "description", "division_title", "note", "party"})
-    return [
-        Table("stance_periods", ("person", "start", "end", "stance", "stance_label", "conflict",
-                                 "evidence_ids", "source_url"), periods,
-              "Each period of one stance: from start (inclusive) to end (exclusive; empty = now); "
-              "source_url lists the sources of the evidence that opened it."),
-        Table("evidence", EVIDENCE_COLUMNS, evidence, "Every piece of evidence, with its source.", text),
-        Table("shifts_and_contradictions", ("person", "kind", "date", "description", "source_url"), changes,
-              "Changes of stance (kind = shift) and votes against what the person had said or pledged "
-              "(kind = voted_against or did_not_vote).", text),
-        Table("votes", VOTE_COLUMNS, votes or [],
-              "Votes in tracked divisions of this topic; a vote with no stance says nothing on its own. "
-              "whip: the whip of the member's party, where known, and whip_verdict whether the vote "
-              "followed it; also_reported_by: other sources that named the same vote.",
-              text | {"whip_verdict", "whip_basis"}),
-        Table("parties", ("person", "party", "party_slug", "start", "end", "note", "source", "source_url"),
-              parties, "Party history: start and end dates as recorded (empty end = still a member).", text),
-    ]

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import extensions
 from tracker.db import get_session
+from tracker.exports.search import SEARCH, PageKind, SearchData, result_urls
 from tracker.models import Area
 from tracker.postcodes import (
     PostcodeError,
@@ -34,29 +35,15 @@ from tracker.postcodes import (
 )
 from tracker.queries import places
 from tracker.queries.stances import scale_for
-from tracker.search import MAX_LENGTH, PersonResult, SearchResults
+from tracker.search import MAX_LENGTH, SearchResults
 from tracker.search import search as find
-from tracker.stance import Scale
 from tracker.web.errors import error_response
 from tracker.web.site_url import absolute, absolute_url_for
 from tracker.web.topics import requested_topic
-from tracker.web.twins import Table, page, requested_format
+from tracker.web.twins import page, requested_format
 
 bp = Blueprint("search", __name__)
 _GSS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
-
-COLUMNS = ("kind", "name", "url", "detail", "stance", "stance_label", "stance_conflict", "source_url",
-           "source", "also_known_as")
-DESCRIPTION = (
-    "Search results, best first within each kind (person, constituency, council, party). "
-    "url: the result's page; detail: a person's current seat or latest candidacy and party, "
-    "or what kind of place or party it is. For people, stance/stance_label is their current "
-    "stance on a ceasefire (stance_conflict when the latest evidence disagrees), and source_url "
-    "and source the URL and name of the source of the latest evidence for it (empty when no "
-    "stance is recorded; source_url is empty when the source has no web address). "
-    "also_known_as: for a person found by another name a source used for them (not their "
-    "display name, which is name), that name.")
-
 
 def init_app(app: Flask) -> None:
     """Limit, per client address, the searches that would ask postcodes.io (after the
@@ -120,8 +107,13 @@ def search() -> BaseResponse | str:
     topic = requested_topic()
     results = find(session, name_query, topic=topic) if name_query else SearchResults(query)
     scale = scale_for(topic)
-    return page("search.html", [results_table(results, scale)], "search",
+    return page("search.html", SEARCH.bind(SearchData(results, result_urls(results, page_url))), "search",
                 query=query, results=results, message=message, scale=scale, party_url=party_url)
+
+
+def is_name_search() -> bool:
+    """A search that does not ask postcodes.io: it shows only the data, so the page cache may keep it."""
+    return not _looks_like_postcode(_query())
 
 
 def _looks_like_postcode(text: str) -> bool:
@@ -166,20 +158,6 @@ def _constituency(session: Session, gss_code: str) -> Area | None:
                                            Area.kind == "westminster_constituency")).first()
 
 
-def _person_row(result: PersonResult, scale: Scale) -> dict[str, object]:
-    current = result.stance
-    latest = max(current.evidence, key=lambda e: (e.date, e.source_url is not None), default=None)
-    return {"kind": "person", "name": result.person.name,
-            "url": absolute_url_for("people.person", slug=result.person.slug),
-            "detail": " · ".join(p for p in (result.role, result.party) if p) or None,
-            "stance": scale.default if current.conflict else current.stance,
-            "stance_label": scale.label(scale.default if current.conflict else current.stance),
-            "stance_conflict": current.conflict,
-            "source_url": latest.source_url if latest else None,
-            "source": latest.source_label if latest else None,
-            "also_known_as": result.also_known_as}
-
-
 def party_url(slug: str, external: bool = False) -> str:
     """The party page's URL (``/parties/<slug>``), even before that page is registered."""
     try:
@@ -191,24 +169,11 @@ def party_url(slug: str, external: bool = False) -> str:
         return absolute(path) if external else path
 
 
-def constituency_detail(area: Area) -> str:
-    if area.boundary_set == "2024":
-        return "Westminster constituency"
-    return "Westminster constituency before 2024 (boundaries of 2010–2024)"
+_ENDPOINTS = {"person": "people.person", "constituency": "places.constituency", "council": "places.council"}
 
 
-def results_table(results: SearchResults, scale: Scale) -> Table:
-    """The results as the CSV/JSON twins give them (one row per result)."""
-    rows: list[dict[str, object]] = [_person_row(p, scale) for p in results.people]
-    rows += [{"kind": "constituency", "name": a.name, "detail": constituency_detail(a),
-              "url": absolute_url_for("places.constituency", slug=a.slug)}
-             for a in results.constituencies]
-    rows += [{"kind": "council", "name": a.name, "detail": "Council",
-              "url": absolute_url_for("places.council", slug=a.slug)}
-             for a in results.councils]
-    rows += [{"kind": "party", "name": p.name, "detail": p.short_name,
-              "url": party_url(p.slug, external=True)}
-             for p in results.parties]
-    return Table("results", COLUMNS, rows, DESCRIPTION,
-                 frozenset({"name", "detail", "source", "also_known_as"}))
-
+def page_url(kind: PageKind, slug: str) -> str:
+    """The absolute URL of a result's page (on SITE_URL)."""
+    if kind == "party":
+        return party_url(slug, external=True)
+    return absolute_url_for(_ENDPOINTS[kind], slug=slug)

@@ -1,108 +1,102 @@
 """Every page's data as CSV and JSON twins (``?format=csv`` / ``?format=json``).
 
-A view builds its facts once as ``Table``s, renders them as HTML, and the same
-tables answer the twins, so a page and its download always agree. Columns are
-declared per table and stay stable; every row that states a stance carries
-the URL of its source.
+A view builds its facts once, renders them as HTML, and binds the same facts to
+its kind of page's tables (:mod:`tracker.exports.registry`), so a page and its
+download always agree. One table per URL, written row by row:
+
+- ``?format=csv&table=NAME``: that table; without ``table``, the page's primary
+  (first) table.
+- ``?format=json&table=NAME``: ``{"page", "generated", "tables", "table", "rows"}``:
+  ``tables`` is the index of every table of the page (its description, its columns
+  with their types and descriptions, and the URLs of its CSV and JSON twins),
+  ``table`` the name of the table whose ``rows`` follow; without ``table``, the
+  primary table's.
+
+An unknown ``format`` or ``table`` is a 400 that says what is allowed.
+
+The body is written as the server sends it, after the view has returned and its
+request (with its database session) has ended: a table's rows are made from the
+facts the view already holds, never by a query or ``url_for`` of their own.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask import Response, render_template, request, url_for
 
-from tracker.web.site_url import absolute
+from tracker.exports.formats import csv_chunks, json_chunks
+from tracker.exports.schema import ExportTable, PageTables, Twin
+from tracker.web.pagination import list_parameters
+from tracker.web.params import BadParameter
+from tracker.web.site_url import absolute, absolute_url_for
 
 FORMATS = ("csv", "json")
-# Cells starting with these run as formulas in spreadsheets (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class Table:
-    name: str
-    columns: Sequence[str]
-    rows: Sequence[Mapping[str, Any]]
-    description: str = ""
-    text_columns: frozenset[str] = field(default_factory=frozenset)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
-
-
-def _csv_cell(value: Any, is_text: bool) -> Any:
-    value = _plain(value)
-    if value is None:
-        return ""
-    if is_text and isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def as_csv(tables: Sequence[Table]) -> str:
-    """One CSV; with several tables, a leading ``table`` column says which each row is from."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    several = len(tables) > 1
-    if several:
-        columns: list[str] = ["table"]
-        for table in tables:
-            columns.extend(c for c in table.columns if c not in columns)
-    else:
-        columns = list(tables[0].columns) if tables else []
-    writer.writerow(columns)
-    for table in tables:
-        for row in table.rows:
-            values = {**row, "table": table.name} if several else row
-            writer.writerow([_csv_cell(values.get(c), c in table.text_columns or c == "table")
-                             for c in columns])
-    return out.getvalue()
-
-
-def as_json(tables: Sequence[Table], meta: Mapping[str, Any]) -> str:
-    body = {
-        **meta,
-        "tables": {t.name: {"description": t.description, "columns": list(t.columns),
-                            "rows": [{c: _plain(r.get(c)) for c in t.columns} for r in t.rows]}
-                   for t in tables},
-    }
-    return json.dumps(body, ensure_ascii=False, indent=1)
+def _shown(raw: str) -> str:
+    return repr(raw if len(raw) <= 40 else raw[:40] + "…")
 
 
 def requested_format() -> str | None:
-    fmt = request.args.get("format")
-    return fmt if fmt in FORMATS else None
+    """``csv`` or ``json`` when a twin is asked for, None for the page; anything else is a 400."""
+    raw = request.args.get("format", "")
+    if raw == "":
+        return None
+    if raw not in FORMATS:
+        raise BadParameter("format", f"unknown format {_shown(raw)}; use csv or json")
+    return raw
+
+
+def requested_table(tables: PageTables[Any]) -> ExportTable[Any]:
+    """The table ``?table=`` names (the primary table when absent); an unknown name is a 400."""
+    raw = request.args.get("table", "")
+    if raw == "":
+        return tables.primary
+    found = tables.get(raw)
+    if found is None:
+        raise BadParameter("table", f"unknown table {_shown(raw)}; this page has: {', '.join(tables.names)}")
+    return found
 
 
 def data_links() -> dict[str, str]:
-    """URLs of the current page's CSV and JSON twins (keeping its other arguments)."""
-    args = {k: v for k, v in request.args.items() if k != "format"}
+    """URLs of the current page's CSV and JSON twins (keeping its other arguments but the
+    page numbers of its lists: a twin has every row)."""
+    skip = ("format", *list_parameters())
+    args = {k: v for k, v in request.args.items() if k not in skip}
     endpoint = request.endpoint or ""
     view_args = request.view_args or {}
     return {fmt: url_for(endpoint, **view_args, **args, format=fmt) for fmt in FORMATS}
 
 
-def page(template: str, tables: Sequence[Table], filename: str, **context: Any) -> Response | str:
-    """Render ``template``, or its data when ``?format=csv|json`` is asked for."""
+def table_url(fmt: str, table: str, external: bool = False) -> str:
+    """The URL of one table of the current page (keeping its other arguments); absolute on SITE_URL
+    when ``external``."""
+    skip = ("format", "table", *list_parameters())
+    args = {k: v for k, v in request.args.items() if k not in skip}
+    build = absolute_url_for if external else url_for
+    return build(request.endpoint or "", **(request.view_args or {}), **args, format=fmt, table=table)
+
+
+def index(tables: PageTables[Any]) -> dict[str, Any]:
+    """What the JSON twin says about each of the page's tables."""
+    return {t.name: {"description": t.description, "columns": [c.describe() for c in t.columns],
+                     "csv": table_url("csv", t.name, True), "json": table_url("json", t.name, True)}
+            for t in tables.tables}
+
+
+def page(template: str, twin: Twin[Any], filename: str, **context: Any) -> Response | str:
+    """Render ``template``, or one of the page's tables when ``?format=csv|json`` is asked for."""
     fmt = requested_format()
-    wanted = request.args.get("table")
-    # ``&table=NAME`` narrows a twin to one of the page's tables; an unknown name gives them all.
-    tables = [t for t in tables if t.name == wanted] or list(tables)
+    if fmt is None:
+        return render_template(template, data_links=data_links(), **context)
+    table = requested_table(twin.tables)
+    rows = twin.rows(table)
     if fmt == "csv":
-        response = Response(as_csv(tables), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response = Response(csv_chunks(table.column_names, rows), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
         return response
-    if fmt == "json":
-        meta = {"page": absolute(request.path), "generated": date.today().isoformat()}
-        return Response(as_json(tables, meta), mimetype="application/json")
-    return render_template(template, data_links=data_links(), **context)
+    head = {"page": absolute(request.path), "generated": date.today().isoformat(),
+            "tables": index(twin.tables), "table": table.name}
+    return Response(json_chunks(head, table.column_names, rows), mimetype="application/json")

@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['topic_id'], ['topic.id']),
         sa.PrimaryKeyConstraint('id'),
     )
-    op.create_index('ix_stance_shift_person_id', 'stance_shift', ['person_id'])
+    op.create_index('ix_stance_shift_person_topic', 'stance_shift', ['person_id', 'topic_id'])
     op.create_index('ix_stance_shift_topic_date', 'stance_shift', ['topic_id', 'shift_date'])
     op.create_table(
         'stance_contradiction',
@@ -127,7 +127,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['topic_id'], ['topic.id']),
         sa.PrimaryKeyConstraint('id'),
     )
-    op.create_index('ix_stance_contradiction_person_id', 'stance_contradiction', ['person_id'])
+    op.create_index('ix_stance_contradiction_person_topic', 'stance_contradiction', ['person_id', 'topic_id'])
     op.create_index('ix_stance_contradiction_topic_date', 'stance_contradiction', ['topic_id', 'did_date'])
 
 

@@ -1,4 +1,4 @@
-"""Plain-text rendering of a stance report, for `tracker stance`."""
+"""The plain-text stance report of `tracker stance`, from its JSON-ready report."""
 
 from __future__ import annotations
 
