@@ -10,7 +10,6 @@ they name, each fetched in one query for the whole page.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from tracker.models import (
     Topic,
     Vote,
 )
+from tracker.paging import Paged
 from tracker.prose.changes import Named, change_text, stance_label
 from tracker.queries.stances import scale_for, source_label
 from tracker.stance import Scale
@@ -72,23 +72,8 @@ class Change:
 
 
 @dataclass(frozen=True)
-class ChangesPage:
+class ChangesPage(Paged):
     changes: list[Change]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -116,7 +101,7 @@ def recent_changes(session: Session, page: int = 1, per_page: int = PER_PAGE,
         # Revisions are numbered as they are written, change set after change set: newest first.
         _revisions(names, by_table_index=False).order_by(Revision.id.desc())  # type: ignore[union-attr]
         .offset((page - 1) * per_page).limit(per_page)).all())
-    return ChangesPage(describe(session, rows), total, page, per_page)
+    return ChangesPage(total=total, page=page, per_page=per_page, changes=describe(session, rows))
 
 
 def latest_change_time(session: Session) -> datetime | None:

@@ -9,7 +9,6 @@ revision stored; a fixed number of queries serves any page.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.models import ALL_TABLES, ChangeSet, Revision
+from tracker.paging import Paged
 from tracker.prose.history import (
     FieldChange,
     Refs,
@@ -84,30 +84,6 @@ class ChangeSetView:
     @property
     def when(self) -> datetime:
         return self.committed_at or self.created_at
-
-
-@dataclass(frozen=True)
-class Paged:
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def first(self) -> int:
-        """The position of the first revision on this page, counting from 1."""
-        return (self.page - 1) * self.per_page + 1
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Generic, TypeVar
 
 from flask import g, request, url_for
 
+from tracker.paging import Paged
 from tracker.web.params import page_arg
 
 T = TypeVar("T")
@@ -40,38 +41,18 @@ def _url(parameter: str, number: int, anchor: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class Pager(Generic[T]):
+class Pager(Paged, Generic[T]):
     """One page of a list: its rows, where they sit in the whole list, and links to its neighbours."""
 
-    rows: Sequence[T]
-    total: int
-    page: int
-    per_page: int
-    parameter: str
-    anchor: str | None
-    table: str | None  # the twin table holding the whole list
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        """The position (from 1) of the first row shown."""
-        return (self.page - 1) * self.per_page + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.page * self.per_page)
+    rows: Sequence[T] = ()
+    parameter: str = "page"
+    anchor: str | None = None
+    table: str | None = None  # the twin table holding the whole list
 
     @property
     def paged(self) -> bool:
         """Whether the list is longer than a page (or a page past its end was asked for)."""
         return self.total > self.per_page or self.past_end
-
-    @property
-    def past_end(self) -> bool:
-        return self.page > self.pages
 
     def url(self, number: int) -> str:
         return _url(self.parameter, number, self.anchor)
@@ -86,7 +67,7 @@ class Pager(Generic[T]):
 
     def with_rows(self, rows: Sequence[U]) -> Pager[U]:
         """The same page showing ``rows`` (e.g. the details of the entries paged)."""
-        return Pager(rows, self.total, self.page, self.per_page, self.parameter, self.anchor, self.table)
+        return Pager(self.total, self.page, self.per_page, rows, self.parameter, self.anchor, self.table)
 
     def page_of(self, index: int) -> int:
         """The page on which the row at ``index`` (from 0) of the whole list is shown."""
@@ -112,4 +93,4 @@ def paginate(rows: Sequence[T], *, parameter: str = "page", per_page: int = PER_
     g.setdefault(_REGISTERED, set()).add(parameter)
     number = page_arg(parameter)
     start = (number - 1) * per_page
-    return Pager(rows[start:start + per_page], len(rows), number, per_page, parameter, anchor, table)
+    return Pager(len(rows), number, per_page, rows[start:start + per_page], parameter, anchor, table)
