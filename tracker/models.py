@@ -343,7 +343,9 @@ class StancePeriod(SQLModel, table=True):
 
     ``evidence`` holds the items that opened the period (id, date, kind, stance,
     summary, source) so lists can cite them without loading evidence; ``supporting``
-    the ids of every item inside it. Rebuilt by the write path, never by readers.
+    the ids of every item inside it. Rebuilt by the write path, never by readers. Derived
+    data, so no foreign keys: their checks would cost more than writing the rows (the write
+    path removes a deleted person's rows itself).
     """
 
     __tablename__ = "stance_period"  # type: ignore[assignment]
@@ -353,8 +355,8 @@ class StancePeriod(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    topic_id: int = Field(foreign_key="topic.id")
-    person_id: int = Field(foreign_key="person.id", index=True)
+    topic_id: int
+    person_id: int = Field(index=True)
     seq: int  # 0 is the period before any evidence
     start_date: date | None = None
     end_date: date | None = None  # exclusive; None = current
@@ -372,8 +374,8 @@ class StanceShift(SQLModel, table=True):
                       sa.Index("ix_stance_shift_topic_date", "topic_id", "shift_date"))
 
     id: int | None = Field(default=None, primary_key=True)
-    topic_id: int = Field(foreign_key="topic.id")
-    person_id: int = Field(foreign_key="person.id")
+    topic_id: int
+    person_id: int
     shift_date: date
     from_stance: str = Field(max_length=40)
     to_stance: str = Field(max_length=40)
@@ -386,8 +388,8 @@ class StanceContradiction(SQLModel, table=True):
                       sa.Index("ix_stance_contradiction_topic_date", "topic_id", "did_date"))
 
     id: int | None = Field(default=None, primary_key=True)
-    topic_id: int = Field(foreign_key="topic.id")
-    person_id: int = Field(foreign_key="person.id")
+    topic_id: int
+    person_id: int
     kind: str = Field(max_length=20)  # "voted_against" | "did_not_vote"
     said_id: str = Field(max_length=60)
     said_date: date

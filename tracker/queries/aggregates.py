@@ -11,8 +11,8 @@ default), as on their own page.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -20,17 +20,24 @@ from tracker.models import Area, Body, Membership, Party, StancePeriod, Topic
 from tracker.queries.stances import scale_for
 from tracker.stance import AggregateRow, month_starts
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 GROUPINGS = ("party", "area", "body")
-_EARLIEST = pd.Timestamp("1900-01-01")
-_LATEST = pd.Timestamp("2200-01-01")
+_EARLIEST = "1900-01-01"  # open-ended spans, as timestamps pandas can compare
+_LATEST = "2200-01-01"
 
 
 def _frame(session: Session, statement: sa.Select, columns: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
+    import pandas as pd  # loaded on first use: the CLI and the workers start faster without it
+
     return pd.DataFrame.from_records([tuple(row) for row in session.execute(statement)], columns=columns)
 
 
 def stance_frame(session: Session, body: Body, by: str, days: list[date], topic: str) -> pd.DataFrame:
     """One row per (day, group, person) holding a seat that day, with their stance then."""
+    import pandas as pd
+
     group = {"party": sa.func.coalesce(Party.name, "No party recorded"),
              "area": sa.func.coalesce(Area.name, "No seat recorded"),
              "body": sa.literal(body.name)}[by]
@@ -38,8 +45,8 @@ def stance_frame(session: Session, body: Body, by: str, days: list[date], topic:
                    .outerjoin(Party, Party.id == Membership.party_id)  # type: ignore[arg-type]
                    .outerjoin(Area, Area.id == Membership.area_id)  # type: ignore[arg-type]
                    .where(Membership.body_id == body.id), ["person_id", "group", "start", "end"])
-    seats["start"] = pd.to_datetime(seats["start"]).fillna(_EARLIEST)
-    seats["end"] = pd.to_datetime(seats["end"]).fillna(_LATEST)  # the last day served
+    seats["start"] = pd.to_datetime(seats["start"]).fillna(pd.Timestamp(_EARLIEST))
+    seats["end"] = pd.to_datetime(seats["end"]).fillna(pd.Timestamp(_LATEST))  # the last day served
     on = pd.DataFrame({"day": pd.to_datetime(pd.Series(days, dtype="object"))})
     sitting = seats.merge(on, how="cross")
     sitting = sitting[(sitting["start"] <= sitting["day"]) & (sitting["day"] <= sitting["end"])]
@@ -53,8 +60,8 @@ def stance_frame(session: Session, body: Body, by: str, days: list[date], topic:
                             StancePeriod.person_id.in_(sa.select(Membership.person_id)  # type: ignore[attr-defined]
                                                        .where(Membership.body_id == body.id))),
                      ["person_id", "stance", "from", "until"])
-    periods["from"] = pd.to_datetime(periods["from"]).fillna(_EARLIEST)
-    periods["until"] = pd.to_datetime(periods["until"]).fillna(_LATEST)  # exclusive
+    periods["from"] = pd.to_datetime(periods["from"]).fillna(pd.Timestamp(_EARLIEST))
+    periods["until"] = pd.to_datetime(periods["until"]).fillna(pd.Timestamp(_LATEST))  # exclusive
     held = sitting[["day", "person_id"]].drop_duplicates().merge(periods, on="person_id")
     held = held[(held["from"] <= held["day"]) & (held["day"] < held["until"])][["day", "person_id", "stance"]]
     frame = sitting.merge(held, on=["day", "person_id"], how="left")

@@ -101,6 +101,13 @@ def _write(session: Session, table: type, rows: _Encoded) -> None:
     if not rows.values:
         return
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # COPY: several times faster than executemany on PostgreSQL.
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table.__tablename__} ({', '.join(rows.columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for values in rows.values:
+                copy.write_row(values)
+        return
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {table.__tablename__} ({', '.join(rows.columns)}) "  # type: ignore[attr-defined]
            f"VALUES ({', '.join([marker] * len(rows.columns))})")

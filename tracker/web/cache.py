@@ -27,6 +27,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -238,6 +239,7 @@ class PageCache:
         self.blueprints = frozenset(blueprints)
         self.conditions = dict(conditions)
         self.max_entry = int(app.config["PAGE_CACHE_MAX_ENTRY"])
+        self._version_engine: sa.engine.Engine | None = None
         code_version(app)  # read the files now, not on the first request
 
     def applies(self) -> bool:
@@ -254,11 +256,29 @@ class PageCache:
         view = current_app.view_functions.get(request.endpoint)
         return not getattr(view, "_no_page_cache", False)
 
+    def _read_version(self) -> Any:
+        """The data version row, through connections kept for it: without the main pool's
+        pre-ping, the one round trip a cached page costs. A dropped connection is retried once."""
+        engine = current_app.extensions["engine"]
+        if engine.dialect.name != "sqlite":
+            if self._version_engine is None:
+                self._version_engine = sa.create_engine(engine.url, pool_pre_ping=False, pool_recycle=600)
+                # Closed with the app's cache (a test makes many apps), not left to the collector.
+                weakref.finalize(self, self._version_engine.dispose)
+            engine = self._version_engine
+        try:
+            with engine.connect() as connection:
+                return connection.execute(_READ_VERSION).first()
+        except sa.exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            with engine.connect() as connection:
+                return connection.execute(_READ_VERSION).first()
+
     def page_version(self) -> PageVersion | None:
         """None when the data version cannot be read (an unmigrated database): not cached."""
         try:
-            with current_app.extensions["engine"].connect() as connection:
-                row = connection.execute(_READ_VERSION).first()
+            row = self._read_version()
         except SQLAlchemyError as error:
             log.warning("page cache: cannot read the data version (%s)", error)
             return None

@@ -90,8 +90,6 @@ def upgrade() -> None:
         sa.Column('opened_by_end', sa.Boolean(), nullable=False),
         sa.Column('evidence', sa.JSON(), nullable=False),
         sa.Column('supporting', sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(['person_id'], ['person.id']),
-        sa.ForeignKeyConstraint(['topic_id'], ['topic.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('topic_id', 'person_id', 'seq', name='uq_stance_period'),
     )
@@ -106,8 +104,6 @@ def upgrade() -> None:
         sa.Column('from_stance', AutoString(length=40), nullable=False),
         sa.Column('to_stance', AutoString(length=40), nullable=False),
         sa.Column('evidence', sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(['person_id'], ['person.id']),
-        sa.ForeignKeyConstraint(['topic_id'], ['topic.id']),
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_stance_shift_person_topic', 'stance_shift', ['person_id', 'topic_id'])
@@ -123,8 +119,6 @@ def upgrade() -> None:
         sa.Column('did_id', AutoString(length=60), nullable=False),
         sa.Column('did_date', sa.Date(), nullable=False),
         sa.Column('description', sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(['person_id'], ['person.id']),
-        sa.ForeignKeyConstraint(['topic_id'], ['topic.id']),
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_stance_contradiction_person_topic', 'stance_contradiction', ['person_id', 'topic_id'])
