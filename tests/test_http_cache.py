@@ -385,3 +385,22 @@ def test_serve_runs_several_worker_processes(tmp_path: Path) -> None:
             raise
     assert code == 0, log.read_text()
     assert "Shutting down: Master" in log.read_text()
+
+
+def test_workers_of_one_server_share_pages_through_a_folder(database_url: str, tmp_path: Path) -> None:
+    from tracker.web.cache import share_between_processes
+
+    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+              "RATELIMIT_ENABLED": False}
+    one, two = create_app(config), create_app(config)  # two workers of one server
+    try:
+        for app in (one, two):
+            share_between_processes(app, tmp_path / "pages")
+        rendered = one.test_client().get("/")
+        assert rendered.headers["X-Cache"] == "miss"
+        kept = two.test_client().get("/")
+        assert kept.headers["X-Cache"] == "hit" and kept.data == rendered.data
+        assert len(list((tmp_path / "pages").iterdir())) == 1
+    finally:
+        for app in (one, two):
+            app.extensions["engine"].dispose()

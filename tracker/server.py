@@ -8,10 +8,16 @@ set); each worker opens its own database connections. Where gunicorn cannot run
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+from tracker.web import cache
 
 
 def cores() -> int:
@@ -40,6 +46,11 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
 
         waitress_serve(app, host=host, port=port, threads=max(8, workers * threads), ident="tracker")
         return
+
+    # Workers share rendered pages through a folder of this server's own (unless Redis is set).
+    pages = Path(tempfile.mkdtemp(prefix="tracker-pages-"))
+    atexit.register(shutil.rmtree, pages, ignore_errors=True)
+    cache.share_between_processes(app, pages)
 
     def post_fork(_server: Any, _worker: Any) -> None:
         engine.dispose(close=False)  # SQLAlchemy's advice for a pool inherited through fork

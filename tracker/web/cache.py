@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 import weakref
@@ -40,7 +41,9 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, Response, current_app, g, request, session
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from tracker.config import PROJECT_ROOT
 from tracker.models import DataVersion
@@ -61,6 +64,17 @@ _RENDERING_PACKAGES = ("tracker", "flask", "jinja2", "werkzeug", "markupsafe", "
 # Last-Modified has whole seconds: it is sent (and If-Modified-Since honoured) only once
 # the data has been still for this long, so that two commits within a second never share it.
 _SETTLED = timedelta(seconds=2)
+
+
+# How long a data version read from a database server is trusted by a worker that has not
+# committed since (other workers' writes show within this time; SQLite is read every time).
+VERSION_TTL = 1.0
+_COMMITS = [0]  # commits made in this process
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(_session: Session) -> None:
+    _COMMITS[0] += 1
 
 
 def no_page_cache(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -240,6 +254,9 @@ class PageCache:
         self.conditions = dict(conditions)
         self.max_entry = int(app.config["PAGE_CACHE_MAX_ENTRY"])
         self._version_engine: sa.engine.Engine | None = None
+        self._version: Any = None
+        self._version_at = 0.0
+        self._version_commits = 0
         code_version(app)  # read the files now, not on the first request
 
     def applies(self) -> bool:
@@ -260,6 +277,19 @@ class PageCache:
         """The data version row, through connections kept for it: without the main pool's
         pre-ping, the one round trip a cached page costs. A dropped connection is retried once."""
         engine = current_app.extensions["engine"]
+        if engine.dialect.name != "sqlite":
+            # A database server costs a round trip per page: the version read is reused for
+            # VERSION_TTL seconds, except after a commit in this process (read your own writes).
+            now, commits = time.monotonic(), _COMMITS[0]
+            if (self._version is not None and commits == self._version_commits
+                    and now - self._version_at < VERSION_TTL):
+                return self._version
+            self._version = self._query_version(engine)
+            self._version_at, self._version_commits = now, commits
+            return self._version
+        return self._query_version(engine)
+
+    def _query_version(self, engine: sa.engine.Engine) -> Any:
         if engine.dialect.name != "sqlite":
             if self._version_engine is None:
                 self._version_engine = sa.create_engine(engine.url, pool_pre_ping=False, pool_recycle=600)
@@ -440,6 +470,80 @@ class _KeepAsSent:
         close = getattr(self._chunks, "close", None)
         if close is not None:
             close()
+
+
+class DirectoryStore:
+    """Pages kept as files in one folder: shared by the worker processes of one server, so
+    a page is rendered once per data version, not once per worker."""
+
+    PRUNE_EVERY = 200  # writes
+
+    def __init__(self, folder: Path, max_files: int = 20_000) -> None:
+        self.folder = folder
+        self.max_files = max_files
+        self._writes = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / hashlib.sha256(key.encode()).hexdigest()
+
+    def get(self, key: str) -> _Kept | None:
+        try:
+            raw = self._path(key).read_bytes()
+        except OSError:
+            return None
+        return _Kept.load(raw)
+
+    def set(self, key: str, value: _Kept) -> None:
+        path = self._path(key)
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}")
+        try:
+            temporary.write_bytes(value.dump())
+            os.replace(temporary, path)
+        except OSError as error:
+            log.warning("page cache: cannot write %s (%s)", path, error)
+            return
+        self._writes += 1
+        if self._writes % self.PRUNE_EVERY == 0:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Drop the oldest files beyond ``max_files`` (pages of past data versions go first)."""
+        try:
+            files = sorted(self.folder.iterdir(), key=lambda p: p.stat().st_mtime)
+        except OSError:
+            return
+        for stale in files[:max(0, len(files) - self.max_files)]:
+            stale.unlink(missing_ok=True)
+
+
+class LayeredStore:
+    """This process's memory in front of a shared store."""
+
+    def __init__(self, front: MemoryStore, back: Store) -> None:
+        self.front = front
+        self.back = back
+
+    def get(self, key: str) -> _Kept | None:
+        kept = self.front.get(key)
+        if kept is None:
+            kept = self.back.get(key)
+            if kept is not None:
+                kept = _Kept(kept.content_type, kept.headers, kept.packed, kept.plain())
+                self.front.set(key, kept)
+        return kept
+
+    def set(self, key: str, value: _Kept) -> None:
+        self.front.set(key, value)
+        self.back.set(key, value)
+
+
+def share_between_processes(app: Flask, folder: Path) -> None:
+    """Before a server forks its workers: keep pages in ``folder`` as well as in each worker's
+    memory (Redis, when configured, is shared already)."""
+    cache = app.extensions.get(_EXTENSION)
+    if cache is not None and isinstance(cache.store, MemoryStore):
+        cache.store = LayeredStore(cache.store, DirectoryStore(folder))
 
 
 def make_store(app: Flask) -> Store:
