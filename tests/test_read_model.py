@@ -123,18 +123,16 @@ def test_a_rebuild_in_several_processes_writes_the_same_rows(session: Session, m
 
     rebuild(session)
     serial = rows(session)
-    monkeypatch.setattr(build, "_PARALLEL_FROM", 10)
-    parts: list[int] = []
-    real = build._compute_all
+    forks: list[str] = []
+    real = build.mp.get_context
 
-    def counted(*args: Any) -> Any:
-        result = real(*args)
-        parts.append(len(result))
-        return result
+    def counted(method: str) -> Any:
+        forks.append(method)
+        return real(method)
 
-    monkeypatch.setattr(build, "_compute_all", counted)
+    monkeypatch.setattr(build.mp, "get_context", counted)
     rebuild(session, processes=2)
-    assert parts and set(parts) == {2}  # each topic's people went to two forked workers
+    assert forks == ["fork", "fork"]  # each topic's people loaded and computed by two workers
     assert rows(session) == serial
     session.rollback()
 

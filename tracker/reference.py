@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, has_app_context
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from tracker.config import DATA_DIR
@@ -81,19 +82,34 @@ def project_data_dir() -> Path:
     return DATA_DIR
 
 
+_SOURCE_INDEX = "source_book_index"
+TRANSACTION_INDEXES = [_SOURCE_INDEX]  # session.info keys that live as long as the transaction
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_indexes(session: Session) -> None:
+    for key in TRANSACTION_INDEXES:
+        session.info.pop(key, None)
+
+
 class SourceBook:
     """Finds or creates Source rows by key or URL."""
 
     def __init__(self, session: Session, recorder: Recorder) -> None:
         self.session = session
         self.recorder = recorder
-        self._by_url: dict[str, Source] = {}
-        self._by_key: dict[str, Source] = {}
-        for source in session.exec(select(Source)).all():
-            if source.url:
-                self._by_url[source.url] = source
-            if source.key:
-                self._by_key[source.key] = source
+        # Every importer of a transaction (``import all`` runs a dozen) shares one index.
+        shared = session.info.get(_SOURCE_INDEX)
+        if shared is None:
+            shared = session.info[_SOURCE_INDEX] = ({}, {})
+            for source in session.exec(select(Source)).all():
+                if source.url:
+                    shared[0][source.url] = source
+                if source.key:
+                    shared[1][source.key] = source
+        self._by_url: dict[str, Source] = shared[0]
+        self._by_key: dict[str, Source] = shared[1]
 
     def get(self, *, url: str | None = None, key: str | None = None, publisher: str | None = None,
             title: str | None = None, published_on: date | None = None,

@@ -5,10 +5,15 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from tracker.models import Person
+from tracker.reference import TRANSACTION_INDEXES
 from tracker.revisions import Recorder
 from tracker.text import Slugs, sort_name_for
 
 ID_FIELDS = ("parliament_id", "twfy_id", "democracy_club_id", "wikidata_id")
+
+
+_PERSON_INDEX = "person_index"
+TRANSACTION_INDEXES.append(_PERSON_INDEX)
 
 
 class PersonIndex:
@@ -17,10 +22,14 @@ class PersonIndex:
     def __init__(self, session: Session, recorder: Recorder) -> None:
         self.session = session
         self.recorder = recorder
-        self.slugs = Slugs(session, Person)
-        self.by_id: dict[str, dict[object, Person]] = {f: {} for f in ID_FIELDS}
-        for person in session.exec(select(Person)).all():
-            self._index(person)
+        # Every importer of a transaction shares one index (kept current as people are added).
+        shared = session.info.get(_PERSON_INDEX)
+        if shared is None:
+            shared = session.info[_PERSON_INDEX] = (Slugs(session, Person), {f: {} for f in ID_FIELDS})
+            self.slugs, self.by_id = shared
+            for person in session.exec(select(Person)).all():
+                self._index(person)
+        self.slugs, self.by_id = shared
 
     def _index(self, person: Person) -> None:
         for field in ID_FIELDS:

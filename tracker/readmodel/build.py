@@ -28,7 +28,6 @@ from tracker.stance import Scale, Timeline, build_timeline
 
 READ_MODEL = (StancePeriod, StanceShift, StanceContradiction)
 _BATCH = 5000
-_PARALLEL_FROM = 5000  # people: below this, forking costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -132,28 +131,22 @@ def _compute(records: Mapping[int, list[EvidenceRecord]], person_ids: Sequence[i
             _encode(StanceContradiction, contradictions, sqlite))
 
 
-# What forked workers inherit instead of receiving it pickled: (records, topic id, scale, sqlite).
-_SHARED: tuple[Mapping[int, list[EvidenceRecord]], int, Scale, bool] | None = None
-
-
-def _compute_shared(person_ids: Sequence[int]) -> tuple[_Encoded, _Encoded, _Encoded]:
-    assert _SHARED is not None
-    records, topic_id, scale, sqlite = _SHARED
-    return _compute(records, person_ids, topic_id, scale, sqlite)
-
-
-def _compute_all(records: Mapping[int, list[EvidenceRecord]], person_ids: list[int], topic_id: int,
-                 scale: Scale, sqlite: bool, processes: int) -> list[tuple[_Encoded, _Encoded, _Encoded]]:
-    """In this process, or split over forked workers for a large rebuild (the engine is pure)."""
-    if processes <= 1 or len(person_ids) < _PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        return [_compute(records, person_ids, topic_id, scale, sqlite)]
-    global _SHARED
-    _SHARED = (records, topic_id, scale, sqlite)
+def _rebuild_shard(job: tuple[str, int, int, int]) -> tuple[int, tuple[_Encoded, _Encoded, _Encoded]]:
+    """In a forked worker: load and compute the people whose id is k modulo n, through a
+    connection of its own (the parent's transaction has only deleted read-model rows)."""
+    url, topic_id, k, n = job
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
-        with mp.get_context("fork").Pool(processes) as pool:
-            return pool.map(_compute_shared, [person_ids[i::processes] for i in range(processes)])
+        with Session(engine) as session:
+            topic = session.get(Topic, topic_id)
+            assert topic is not None
+            records = evidence_for_people(session, None, topic, shard=(k, n))
+            with_stance = [pid for pid in sorted(records)
+                           if any(r.item.stance is not None for r in records[pid])]
+            return len(records), _compute(records, with_stance, topic_id, scale_for(topic.slug),
+                                          engine.dialect.name == "sqlite")
     finally:
-        _SHARED = None
+        engine.dispose()
 
 
 def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None = None,
@@ -161,8 +154,8 @@ def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None =
     """Recompute the read model of ``person_ids`` (``None``: everyone) on ``topic``.
 
     People with no evidence that sets a stance get no rows: readers show the
-    scale's default, "no recorded position", for them. ``processes`` > 1 lets a
-    large rebuild run the engine in that many forked processes.
+    scale's default, "no recorded position", for them. With ``processes`` > 1 a rebuild
+    of everyone loads and computes in that many forked workers, each a share of the people.
     """
     scale = scale_for(topic.slug)
     ids = None if person_ids is None else sorted(set(person_ids))
@@ -175,17 +168,25 @@ def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None =
                                                        table.person_id.in_(chunk)))
     if ids == []:
         return Refreshed(topic.slug, 0, 0)
-    records = evidence_for_people(session, ids, topic)
-    with_stance = [pid for pid in sorted(records) if any(r.item.stance is not None for r in records[pid])]
     sqlite = session.connection().dialect.name == "sqlite"
+    if ids is None and processes > 1 and "fork" in mp.get_all_start_methods():
+        url = session.get_bind().url.render_as_string(hide_password=False)
+        with mp.get_context("fork").Pool(processes) as pool:
+            shards = pool.map(_rebuild_shard, [(url, topic.id, k, processes) for k in range(processes)])
+        people = sum(n for n, _rows in shards)
+        parts = [rows for _n, rows in shards]
+    else:
+        records = evidence_for_people(session, ids, topic)
+        with_stance = [pid for pid in sorted(records) if any(r.item.stance is not None for r in records[pid])]
+        people = len(records) if ids is None else len(ids)
+        parts = [_compute(records, with_stance, topic.id, scale, sqlite)]  # type: ignore[arg-type]
     written = 0
-    for periods, shifts, contradictions in _compute_all(records, with_stance, topic.id, scale,  # type: ignore[arg-type]
-                                                        sqlite, processes):
+    for periods, shifts, contradictions in parts:
         _write(session, StancePeriod, periods)
         _write(session, StanceShift, shifts)
         _write(session, StanceContradiction, contradictions)
         written += len(periods.values)
-    return Refreshed(topic.slug, len(records) if ids is None else len(ids), written)
+    return Refreshed(topic.slug, people, written)
 
 
 def rebuild(session: Session, topic: str | None = None, processes: int = 1) -> list[Refreshed]:

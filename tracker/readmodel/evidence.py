@@ -100,17 +100,26 @@ def _chunks(person_ids: Sequence[int] | None) -> Iterator[list[int] | None]:
 
 
 def evidence_for_people(session: Session, person_ids: Sequence[int] | None, topic: Topic,
-                        as_of: date | None = None) -> dict[int, list[EvidenceRecord]]:
-    """Each person's evidence on ``topic`` (``None``: everyone who has any)."""
+                        as_of: date | None = None,
+                        shard: tuple[int, int] | None = None) -> dict[int, list[EvidenceRecord]]:
+    """Each person's evidence on ``topic`` (``None``: everyone who has any; with ``shard``
+    (k, n), only people whose id is k modulo n)."""
     out: dict[int, list[EvidenceRecord]] = defaultdict(list)
     sources = _Sources()
     for ids in _chunks(person_ids):
         if ids == []:
             continue
-        _statements(session, ids, topic, as_of, out, sources)
-        _votes(session, ids, topic, as_of, out, sources)
-        _edm_signatures(session, ids, topic, as_of, out, sources)
+        _statements(session, ids, topic, as_of, out, sources, shard)
+        _votes(session, ids, topic, as_of, out, sources, shard)
+        _edm_signatures(session, ids, topic, as_of, out, sources, shard)
     return out
+
+
+def _sharded(statement: sa.Select, column: Any, shard: tuple[int, int] | None) -> sa.Select:  # type: ignore[type-arg]
+    if shard is None:
+        return statement
+    k, n = shard
+    return statement.where(column % n == k)
 
 
 class _Sources:
@@ -131,7 +140,8 @@ class _Sources:
 
 
 def _statements(session: Session, ids: list[int] | None, topic: Topic, as_of: date | None,
-                out: dict[int, list[EvidenceRecord]], sources: _Sources) -> None:
+                out: dict[int, list[EvidenceRecord]], sources: _Sources,
+                shard: tuple[int, int] | None = None) -> None:
     statement = (sa.select(Evidence.id, Evidence.person_id, Evidence.evidence_date, Evidence.kind,
                            Evidence.stance, Evidence.summary, Evidence.quote, *_Sources.COLUMNS)
                  .join(Source, Source.id == Evidence.source_id)  # type: ignore[arg-type]
@@ -141,6 +151,7 @@ def _statements(session: Session, ids: list[int] | None, topic: Topic, as_of: da
         statement = statement.where(Evidence.person_id.in_(ids))  # type: ignore[union-attr]
     if as_of is not None:
         statement = statement.where(Evidence.evidence_date <= as_of)
+    statement = _sharded(statement, Evidence.person_id, shard)
     for eid, person_id, day, kind, stance, summary, quote, *source in session.execute(statement).all():
         url, label = sources.cite(*source)
         item = EvidenceItem(id=f"evidence:{eid}", date=day, kind=kind, stance=stance, summary=summary,
@@ -149,7 +160,8 @@ def _statements(session: Session, ids: list[int] | None, topic: Topic, as_of: da
 
 
 def _votes(session: Session, ids: list[int] | None, topic: Topic, as_of: date | None,
-           out: dict[int, list[EvidenceRecord]], sources: _Sources) -> None:
+           out: dict[int, list[EvidenceRecord]], sources: _Sources,
+           shard: tuple[int, int] | None = None) -> None:
     statement = (sa.select(Vote.id, Vote.person_id, Vote.position, Division.division_date, Division.title,
                            Division.slug, Division.aye_means, Division.no_means, *_Sources.COLUMNS)
                  .join(Division, Division.id == Vote.division_id)  # type: ignore[arg-type]
@@ -159,6 +171,7 @@ def _votes(session: Session, ids: list[int] | None, topic: Topic, as_of: date | 
         statement = statement.where(Vote.person_id.in_(ids))  # type: ignore[attr-defined]
     if as_of is not None:
         statement = statement.where(Division.division_date <= as_of)
+    statement = _sharded(statement, Vote.person_id, shard)
     for vid, person_id, stored, day, title, slug, aye_means, no_means, *source in \
             session.execute(statement).all():
         url, label = sources.cite(*source)
@@ -171,7 +184,8 @@ def _votes(session: Session, ids: list[int] | None, topic: Topic, as_of: date | 
 
 
 def _edm_signatures(session: Session, ids: list[int] | None, topic: Topic, as_of: date | None,
-                    out: dict[int, list[EvidenceRecord]], sources: _Sources) -> None:
+                    out: dict[int, list[EvidenceRecord]], sources: _Sources,
+                    shard: tuple[int, int] | None = None) -> None:
     """A withdrawn signature gives two records: the signature, which ``ends`` on the
     withdrawal date, and the withdrawal itself (``end_of``), which says nothing on its own.
     With ``as_of``, only motions tabled by then, and withdrawals made by then."""
@@ -184,6 +198,7 @@ def _edm_signatures(session: Session, ids: list[int] | None, topic: Topic, as_of
         statement = statement.where(EdmSignature.person_id.in_(ids))  # type: ignore[attr-defined]
     if as_of is not None:
         statement = statement.where(Edm.tabled_on <= as_of)
+    statement = _sharded(statement, EdmSignature.person_id, shard)
     for sid, person_id, withdrawn_on, edm, *source in session.execute(statement).all():
         if withdrawn_on is not None and as_of is not None and withdrawn_on > as_of:
             withdrawn_on = None
