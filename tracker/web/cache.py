@@ -28,7 +28,6 @@ import logging
 import os
 import threading
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -253,7 +252,6 @@ class PageCache:
         self.blueprints = frozenset(blueprints)
         self.conditions = dict(conditions)
         self.max_entry = int(app.config["PAGE_CACHE_MAX_ENTRY"])
-        self._version_engine: sa.engine.Engine | None = None
         self._version: Any = None
         self._version_at = 0.0
         self._version_commits = 0
@@ -274,8 +272,7 @@ class PageCache:
         return not getattr(view, "_no_page_cache", False)
 
     def _read_version(self) -> Any:
-        """The data version row, through connections kept for it: without the main pool's
-        pre-ping, the one round trip a cached page costs. A dropped connection is retried once."""
+        """The data version row: the one query a cached page costs."""
         engine = current_app.extensions["engine"]
         if engine.dialect.name != "sqlite":
             # A database server costs a round trip per page: the version read is reused for
@@ -289,21 +286,10 @@ class PageCache:
             return self._version
         return self._query_version(engine)
 
-    def _query_version(self, engine: sa.engine.Engine) -> Any:
-        if engine.dialect.name != "sqlite":
-            if self._version_engine is None:
-                self._version_engine = sa.create_engine(engine.url, pool_pre_ping=False, pool_recycle=600)
-                # Closed with the app's cache (a test makes many apps), not left to the collector.
-                weakref.finalize(self, self._version_engine.dispose)
-            engine = self._version_engine
-        try:
-            with engine.connect() as connection:
-                return connection.execute(_READ_VERSION).first()
-        except sa.exc.DBAPIError as error:
-            if not error.connection_invalidated:
-                raise
-            with engine.connect() as connection:
-                return connection.execute(_READ_VERSION).first()
+    @staticmethod
+    def _query_version(engine: sa.engine.Engine) -> Any:
+        with engine.connect() as connection:
+            return connection.execute(_READ_VERSION).first()
 
     def page_version(self) -> PageVersion | None:
         """None when the data version cannot be read (an unmigrated database): not cached."""
