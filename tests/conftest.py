@@ -154,6 +154,7 @@ def app(database_url: str) -> Iterator[Flask]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "HTTP_RETRY_BACKOFF": 0.0,  # importers still retry, without waiting
+        "PAGE_CACHE_VERSION_TTL": 0.0,  # read the data version on every request (tests count queries)
     })
     yield app
     app.extensions["engine"].dispose()

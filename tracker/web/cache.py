@@ -67,6 +67,7 @@ _SETTLED = timedelta(seconds=2)
 
 # How long a data version read from a database server is trusted by a worker that has not
 # committed since (other workers' writes show within this time; SQLite is read every time).
+# PAGE_CACHE_VERSION_TTL overrides it (the tests, which count queries, set 0).
 VERSION_TTL = 1.0
 _COMMITS = [0]  # commits made in this process
 
@@ -278,8 +279,9 @@ class PageCache:
             # A database server costs a round trip per page: the version read is reused for
             # VERSION_TTL seconds, except after a commit in this process (read your own writes).
             now, commits = time.monotonic(), _COMMITS[0]
+            ttl = float(current_app.config.get("PAGE_CACHE_VERSION_TTL", VERSION_TTL))
             if (self._version is not None and commits == self._version_commits
-                    and now - self._version_at < VERSION_TTL):
+                    and now - self._version_at < ttl):
                 return self._version
             self._version = self._query_version(engine)
             self._version_at, self._version_commits = now, commits
