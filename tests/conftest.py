@@ -26,6 +26,7 @@ from tracker.db import make_engine
 from tracker.models import ALL_TABLES, DataVersion
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 SHARED_DATA = Path(os.environ.get("TRACKER_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
 
@@ -231,3 +232,22 @@ def twin_rows(client):  # type: ignore[no-untyped-def]
         return body["rows"]  # type: ignore[no-any-return]
 
     return rows
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The Redis the rate limits and the shared page cache are tested against (a failure
+    under CI=true when it cannot be reached, a skip otherwise)."""
+    import redis
+
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        connection.close()
+        message = f"Redis at {REDIS_URL} is not reachable: {exc}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield REDIS_URL
+    connection.close()

@@ -255,22 +255,6 @@ def test_a_streamed_body_is_kept_only_once_all_of_it_went_out() -> None:
 
 # -- Redis: shared by several app instances (as by several worker processes) ---------
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        connection.close()
-        message = f"Redis at {REDIS_URL} is not reachable: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    yield REDIS_URL
-    connection.close()
-
 
 @pytest.fixture
 def redis_apps(database_url: str, redis_url: str) -> Iterator[tuple[Flask, Flask]]:

@@ -29,22 +29,6 @@ def not_found(_request: httpx.Request) -> httpx.Response:
     return httpx.Response(404, json={"status": 404, "error": "Postcode not found"})
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.RedisError as exc:
-        connection.close()
-        message = f"Redis at {REDIS_URL} is not reachable: {exc}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    yield REDIS_URL
-    connection.close()
-
 
 @pytest.fixture(params=["memory", "redis"])
 def limited_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Flask]:
