@@ -132,7 +132,7 @@ def test_a_rebuild_in_several_processes_writes_the_same_rows(session: Session, m
 
     monkeypatch.setattr(build.mp, "get_context", counted)
     rebuild(session, processes=2)
-    assert forks == ["fork", "fork"]  # each topic's people loaded and computed by two workers
+    assert forks == ["fork"]  # one pool of workers loads and computes every topic's people
     assert rows(session) == serial
     session.rollback()
 

@@ -9,6 +9,7 @@ import multiprocessing as mp
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from tracker.stance import Scale, Timeline, build_timeline
 
 READ_MODEL = (StancePeriod, StanceShift, StanceContradiction)
 _BATCH = 5000
+_SHARDS_PER_WORKER = 5
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,30 @@ class _Encoded:
     values: list[tuple[Any, ...]]
 
 
+_JSON = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
+
+
 def _encode(table: type, rows: list[dict[str, Any]], sqlite: bool) -> _Encoded:
     if not rows:
         return _Encoded((), [])
     columns = tuple(rows[0])
-    json_columns = {c.name for c in table.__table__.columns if isinstance(c.type, sa.JSON)}  # type: ignore[attr-defined]
+    types = {c.name: c.type for c in table.__table__.columns}  # type: ignore[attr-defined]
+    convert = [(index, _JSON if isinstance(types[name], sa.JSON) else _iso)
+               for index, name in enumerate(columns)
+               if isinstance(types[name], sa.JSON) or (sqlite and isinstance(types[name], sa.Date))]
+    get = itemgetter(*columns)
+    values = []
+    for row in rows:
+        value = list(get(row))
+        for index, function in convert:
+            if value[index] is not None:
+                value[index] = function(value[index])
+        values.append(tuple(value))
+    return _Encoded(columns, values)
 
-    def encode(name: str, value: Any) -> Any:
-        if name in json_columns:
-            return json.dumps(value)
-        if sqlite and isinstance(value, date):
-            return value.isoformat()
-        return value
 
-    return _Encoded(columns, [tuple(encode(name, row[name]) for name in columns) for row in rows])
+def _iso(value: date) -> str:
+    return value.isoformat()
 
 
 def _write(session: Session, table: type, rows: _Encoded) -> None:
@@ -140,13 +152,67 @@ def _rebuild_shard(job: tuple[str, int, int, int]) -> tuple[int, tuple[_Encoded,
         with Session(engine) as session:
             topic = session.get(Topic, topic_id)
             assert topic is not None
-            records = evidence_for_people(session, None, topic, shard=(k, n))
-            with_stance = [pid for pid in sorted(records)
-                           if any(r.item.stance is not None for r in records[pid])]
-            return len(records), _compute(records, with_stance, topic_id, scale_for(topic.slug),
-                                          engine.dialect.name == "sqlite")
+            return _load_and_compute(session, topic, None, engine.dialect.name == "sqlite", (k, n))
     finally:
         engine.dispose()
+
+
+def _load_and_compute(session: Session, topic: Topic, ids: Sequence[int] | None, sqlite: bool,
+                      shard: tuple[int, int] | None = None
+                      ) -> tuple[int, tuple[_Encoded, _Encoded, _Encoded]]:
+    records = evidence_for_people(session, ids, topic, shard=shard)
+    with_stance = [pid for pid in sorted(records) if any(r.item.stance is not None for r in records[pid])]
+    people = len(records) if ids is None else len(ids)
+    return people, _compute(records, with_stance, topic.id, scale_for(topic.slug), sqlite)  # type: ignore[arg-type]
+
+
+def _delete(session: Session, topics: Sequence[Topic], ids: Sequence[int] | None, everything: bool) -> None:
+    connection = session.connection()  # Core statements: the ORM's bulk-delete bookkeeping costs more here
+    for table in READ_MODEL:
+        if everything:
+            # Every topic at once: one DELETE without WHERE (SQLite empties the table
+            # without visiting its rows). Readers still see the old rows until commit.
+            connection.execute(sa.delete(table))
+        elif ids is None:
+            connection.execute(sa.delete(table).where(table.topic_id.in_([t.id for t in topics])))
+        else:
+            for topic in topics:
+                for chunk in id_chunks(ids):
+                    connection.execute(sa.delete(table).where(table.topic_id == topic.id,
+                                                              table.person_id.in_(chunk)))
+
+
+def _store(session: Session, topic: Topic, parts: Iterable[tuple[int, tuple[_Encoded, _Encoded, _Encoded]]]
+           ) -> Refreshed:
+    """Write each part as it comes (from a worker, perhaps still computing the next)."""
+    people = written = 0
+    for count, (periods, shifts, contradictions) in parts:
+        _write(session, StancePeriod, periods)
+        _write(session, StanceShift, shifts)
+        _write(session, StanceContradiction, contradictions)
+        people += count
+        written += len(periods.values)
+    return Refreshed(topic.slug, people, written)
+
+
+def _refresh_all(session: Session, topics: Sequence[Topic], processes: int, everything: bool
+                 ) -> list[Refreshed]:
+    """Everyone on ``topics``; with ``processes`` > 1 every topic's people are loaded and
+    computed in that many forked workers at once, each a share of the people."""
+    _delete(session, topics, None, everything)
+    sqlite = session.connection().dialect.name == "sqlite"
+    if processes <= 1 or "fork" not in mp.get_all_start_methods():
+        return [_store(session, topic, [_load_and_compute(session, topic, None, sqlite)]) for topic in topics]
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    # More shards than workers: the parent writes each shard while the workers compute the next.
+    n = processes * _SHARDS_PER_WORKER
+    jobs = [(url, topic.id, k, n) for topic in topics for k in range(n)]
+    done = []
+    with mp.get_context("fork").Pool(processes) as pool:
+        shards = pool.imap(_rebuild_shard, jobs, chunksize=1)
+        for topic in topics:
+            done.append(_store(session, topic, (next(shards) for _k in range(n))))
+    return done
 
 
 def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None = None,
@@ -157,36 +223,14 @@ def refresh(session: Session, topic: Topic, person_ids: Collection[int] | None =
     scale's default, "no recorded position", for them. With ``processes`` > 1 a rebuild
     of everyone loads and computes in that many forked workers, each a share of the people.
     """
-    scale = scale_for(topic.slug)
-    ids = None if person_ids is None else sorted(set(person_ids))
-    for table in READ_MODEL:
-        if ids is None:
-            session.execute(sa.delete(table).where(table.topic_id == topic.id))
-        else:
-            for chunk in id_chunks(ids):
-                session.execute(sa.delete(table).where(table.topic_id == topic.id,
-                                                       table.person_id.in_(chunk)))
-    if ids == []:
+    if person_ids is None:
+        return _refresh_all(session, [topic], processes, everything=False)[0]
+    ids = sorted(set(person_ids))
+    _delete(session, [topic], ids, everything=False)
+    if not ids:
         return Refreshed(topic.slug, 0, 0)
     sqlite = session.connection().dialect.name == "sqlite"
-    if ids is None and processes > 1 and "fork" in mp.get_all_start_methods():
-        url = session.get_bind().url.render_as_string(hide_password=False)
-        with mp.get_context("fork").Pool(processes) as pool:
-            shards = pool.map(_rebuild_shard, [(url, topic.id, k, processes) for k in range(processes)])
-        people = sum(n for n, _rows in shards)
-        parts = [rows for _n, rows in shards]
-    else:
-        records = evidence_for_people(session, ids, topic)
-        with_stance = [pid for pid in sorted(records) if any(r.item.stance is not None for r in records[pid])]
-        people = len(records) if ids is None else len(ids)
-        parts = [_compute(records, with_stance, topic.id, scale, sqlite)]  # type: ignore[arg-type]
-    written = 0
-    for periods, shifts, contradictions in parts:
-        _write(session, StancePeriod, periods)
-        _write(session, StanceShift, shifts)
-        _write(session, StanceContradiction, contradictions)
-        written += len(periods.values)
-    return Refreshed(topic.slug, people, written)
+    return _store(session, topic, [_load_and_compute(session, topic, ids, sqlite)])
 
 
 def rebuild(session: Session, topic: str | None = None, processes: int = 1) -> list[Refreshed]:
@@ -194,9 +238,11 @@ def rebuild(session: Session, topic: str | None = None, processes: int = 1) -> l
     statement = select(Topic).order_by(Topic.slug)
     if topic is not None:
         statement = statement.where(Topic.slug == topic)
-    done = []
-    for row in session.exec(statement).all():
-        done.append(refresh(session, row, None, processes))
+    topics = list(session.exec(statement).all())
+    if not topics:
+        return []
+    done = _refresh_all(session, topics, processes, everything=topic is None)
+    for row in topics:
         session.execute(sa.update(Topic).where(Topic.id == row.id)
                         .values(scale_digest=scale_digest(row.slug)))
     return done

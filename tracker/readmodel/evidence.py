@@ -83,7 +83,12 @@ def cite(record: EvidenceRecord, scale: Scale) -> CitedEvidence:
 
 
 def evidence_dict(record: EvidenceRecord, scale: Scale) -> dict[str, Any]:
-    return cite(record, scale).as_dict()
+    """``cite(record, scale).as_dict()``, built directly (a full rebuild makes one per period)."""
+    item = record.item
+    return {"id": item.id, "date": item.date.isoformat(), "kind": item.kind, "stance": item.stance,
+            "stance_label": scale.label(item.stance) if item.stance else None, "summary": item.summary,
+            "quote": record.quote, "vote_position": record.position, "division": record.division_slug,
+            "source_url": item.source_url, "source": item.source_label}
 
 
 def id_chunks(ids: Iterable[int], size: int = IN_LIST) -> list[list[int]]:

@@ -179,17 +179,18 @@ def _sort_key(item: EvidenceItem, scale: Scale) -> tuple[date, int, str]:
     return (item.date, -strength, item.id)
 
 
-def _validate(item: EvidenceItem, scale: Scale) -> None:
-    def check_stance(name: str, value: str | None) -> None:
-        if value is not None and not scale.is_valid(value):
-            raise ValueError(
-                f"evidence {item.id}: {name} {value!r} is not a stance on the {scale.slug!r} "
-                f"scale (expected one of: {', '.join(scale.keys())})"
-            )
+def _check_stance(item: EvidenceItem, name: str, value: str | None, scale: Scale) -> None:
+    if value is not None and scale.get(value) is None:
+        raise ValueError(
+            f"evidence {item.id}: {name} {value!r} is not a stance on the {scale.slug!r} "
+            f"scale (expected one of: {', '.join(scale.keys())})"
+        )
 
-    check_stance("stance", item.stance)
-    check_stance("aye_means", item.aye_means)
-    check_stance("no_means", item.no_means)
+
+def _validate(item: EvidenceItem, scale: Scale) -> None:
+    _check_stance(item, "stance", item.stance, scale)
+    _check_stance(item, "aye_means", item.aye_means, scale)
+    _check_stance(item, "no_means", item.no_means, scale)
     if item.ends is not None and item.ends < item.date:
         raise ValueError(f"evidence {item.id}: ends on {item.ends}, before its date {item.date}")
     if item.vote_position is None:

@@ -54,6 +54,8 @@ class Scale:
     def __post_init__(self) -> None:
         # Read-only view so a shared (cached) scale cannot be mutated by callers.
         object.__setattr__(self, "strength", MappingProxyType(dict(self.strength)))
+        # Levels by key: the engine looks a stance up several times per item.
+        object.__setattr__(self, "_levels", {level.key: level for level in self.stances})
 
     def __hash__(self) -> int:
         strength = tuple(sorted(self.strength.items()))
@@ -76,10 +78,7 @@ class Scale:
 
     def get(self, key: str) -> StanceLevel | None:
         """The level for ``key``, or None when it is not on this scale."""
-        for level in self.stances:
-            if level.key == key:
-                return level
-        return None
+        return self._levels.get(key)  # type: ignore[attr-defined, no-any-return]
 
     def keys(self) -> tuple[str, ...]:
         """Stance keys in file order (the order used for charts and tables)."""
