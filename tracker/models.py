@@ -31,9 +31,14 @@ ELECTION_KINDS = ("general", "by_election", "local")
 VOTE_POSITIONS = ("aye", "no", "teller_aye", "teller_no", "no_vote_recorded", "both")
 WHIP_POSITIONS = ("aye", "no", "abstain", "free")
 DECISION_OUTCOMES = ("agreed", "negatived", "not_put")
-EVIDENCE_KINDS = ("statement", "pledge", "edm", "party_switch", "report")
+# A "pledge_refusal" (declining a campaign's pledge) carries no stance: it never sets one.
+EVIDENCE_KINDS = ("statement", "pledge", "pledge_refusal", "edm", "party_switch", "report", "other")
 MODERATION_STATUSES = ("pending", "approved", "rejected")
-USER_ROLES = ("contributor", "moderator", "admin")
+# A representative is a user who speaks for one person (``user.person_id``, once verified).
+USER_ROLES = ("contributor", "moderator", "admin", "representative")
+CLAIM_STATUSES = ("pending", "sent", "verified", "rejected")
+PLEDGE_ANSWERS = ("signed", "declined")
+UPLOAD_STATUSES = ("preview", "submitted", "committed", "rejected", "discarded")
 REVISION_ACTIONS = ("create", "update", "delete")
 
 
@@ -230,7 +235,8 @@ class Pledge(SQLModel, table=True):
     organisation: str = Field(max_length=200)
     url: str | None = Field(default=None, max_length=1000)
     stance: str = Field(max_length=40)
-    launched_on: date | None = None
+    launched_on: date | None = None  # the campaign opens
+    closes_on: date | None = None  # the campaign closes (None: still open)
     source_id: int | None = Field(default=None, foreign_key="source.id")
 
 
@@ -244,6 +250,9 @@ class User(SQLModel, table=True):
     role: str = Field(default="contributor", max_length=20)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # The person a representative's account speaks for, set when a moderator verifies the claim.
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    last_login_at: datetime | None = None
 
 
 class Evidence(SQLModel, table=True):
@@ -268,7 +277,7 @@ class Evidence(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id")
     party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
     kind: str = Field(max_length=20)
-    stance: str = Field(max_length=40)
+    stance: str | None = Field(default=None, max_length=40)  # None only for a pledge refusal
     evidence_date: date = Field(index=True)
     summary: str = Field(sa_type=sa.Text)
     quote: str | None = Field(default=None, sa_type=sa.Text)
@@ -282,6 +291,8 @@ class Evidence(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Lets an importer or the seed loader recognise its own rows on a second run.
     external_key: str | None = Field(default=None, max_length=200, unique=True)
+    # Signed (or declined) by the person themselves, through their own pledge link.
+    signed_by_person: bool = False
 
 
 class ChangeSet(SQLModel, table=True):
@@ -521,9 +532,123 @@ class PostcodeLookup(SQLModel, table=True):
     fetched_at: datetime = Field(default_factory=utcnow)
 
 
+class Invitation(SQLModel, table=True):
+    """An admin's single-use, expiring invitation to open an account with a role.
+
+    Only a digest of the token is stored: the link itself is shown once and emailed.
+    """
+
+    __table_args__ = (_one_of("role", USER_ROLES, "ck_invitation_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, index=True)
+    role: str = Field(max_length=20)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class RecordLock(SQLModel, table=True):
+    """A moderator's lock: the record takes no edits, and no submission about it goes
+    live without review, until it is unlocked (the row deleted)."""
+
+    __tablename__ = "record_lock"  # type: ignore[assignment]
+    __table_args__ = (sa.UniqueConstraint("table_name", "record_id", name="uq_record_lock"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_name: str = Field(max_length=60)
+    record_id: int
+    reason: str = Field(max_length=1000)
+    locked_by_id: int = Field(foreign_key="user.id")
+    locked_at: datetime = Field(default_factory=utcnow)
+
+
+class PledgeLink(SQLModel, table=True):
+    """A personal, single-use, expiring link through which a candidate signs or declines
+    a campaign's pledge (a digest of the token is stored, as for invitations)."""
+
+    __tablename__ = "pledge_link"  # type: ignore[assignment]
+    __table_args__ = (_one_of("answer", PLEDGE_ANSWERS, "ck_pledge_link_answer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    answer: str | None = Field(default=None, max_length=20)
+    evidence_id: int | None = Field(default=None, foreign_key="evidence.id")
+
+
+class Claim(SQLModel, table=True):
+    """A user's claim to speak for a person, verified by a link sent to an official address."""
+
+    __table_args__ = (_one_of("status", CLAIM_STATUSES, "ck_claim_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    official_email: str = Field(max_length=320)
+    note: str | None = Field(default=None, max_length=2000)
+    status: str = Field(default="pending", max_length=20)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    expires_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class Reply(SQLModel, table=True):
+    """A person's own dated, signed response (right of reply) to one piece of evidence or to
+    their stance on a topic as a whole. Moderated; it never changes a stance."""
+
+    __table_args__ = (_one_of("status", MODERATION_STATUSES, "ck_reply_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    topic_id: int | None = Field(default=None, foreign_key="topic.id")
+    evidence_id: int | None = Field(default=None, foreign_key="evidence.id", index=True)
+    body: str = Field(sa_type=sa.Text)
+    replied_on: date
+    user_id: int = Field(foreign_key="user.id")
+    status: str = Field(default="pending", max_length=20)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = None
+    review_reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Upload(SQLModel, table=True):
+    """A campaign list uploaded as CSV or XLSX: its rows as matched (kept for the preview
+    and the moderator), committed all at once as one change set."""
+
+    __table_args__ = (_one_of("status", UPLOAD_STATUSES, "ck_upload_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    topic_id: int = Field(foreign_key="topic.id")
+    pledge_id: int | None = Field(default=None, foreign_key="pledge.id")
+    filename: str = Field(max_length=300)
+    status: str = Field(default="preview", max_length=20)
+    rows: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = None
+    review_reason: str | None = Field(default=None, max_length=1000)
+    change_set_id: int | None = Field(default=None, foreign_key="change_set.id")
+
+
 ALL_TABLES: tuple[type[SQLModel], ...] = (
     Source, Topic, Party, Area, Body, Person, Membership, Affiliation, Election,
     Candidacy, Division, Vote, Pledge, User, Evidence, ChangeSet, Revision, PostcodeLookup,
     VoteSource, Whip, Decision, Edm, EdmSignature, PersonName, AreaOverlap, DataVersion,
     StancePeriod, StanceShift, StanceContradiction,
+    Invitation, RecordLock, PledgeLink, Claim, Reply, Upload,
 )

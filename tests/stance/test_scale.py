@@ -108,8 +108,21 @@ def test_ceasefire_strengths(scale: Scale) -> None:
         "party_switch": 2,
         "statement": 2,
         "report": 1,
+        "pledge_refusal": 3,
+        "other": 1,
     }
     assert scale.strength_of("vote") > scale.strength_of("statement") > scale.strength_of("report")
+
+
+def test_every_topic_ranks_every_kind_of_evidence_the_site_accepts() -> None:
+    """A submission of any kind must never reach the engine as an unknown kind."""
+    from tracker.models import EVIDENCE_KINDS
+    from tracker.stance import load_topic
+    from tracker.stance.scale import DEFAULT_DATA_DIR
+
+    for path in sorted((DEFAULT_DATA_DIR / "topics").glob("*.toml")):
+        topic = load_topic(path.stem, DEFAULT_DATA_DIR)
+        assert set(EVIDENCE_KINDS) | {"vote"} == set(topic.strength), path.name
 
 
 def _luminance(colour: str) -> float:
