@@ -23,7 +23,7 @@ from tracker import create_app
 from tracker import migrate as migrations
 from tracker.config import PROJECT_ROOT
 from tracker.db import make_engine
-from tracker.models import ALL_TABLES, DataVersion
+from tracker.models import ALL_TABLES, DataVersion, User
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -156,6 +156,7 @@ def app(database_url: str) -> Iterator[Flask]:
         "RATELIMIT_ENABLED": False,
         "HTTP_RETRY_BACKOFF": 0.0,  # importers still retry, without waiting
         "PAGE_CACHE_VERSION_TTL": 0.0,  # read the data version on every request (tests count queries)
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # cheap in tests; scrypt on the site
     })
     yield app
     app.extensions["engine"].dispose()
@@ -192,8 +193,8 @@ def cli(runner: FlaskCliRunner):  # type: ignore[no-untyped-def]
     """Run a `tracker` command against the test app: cli("import", "all", "--data-dir", d)."""
     from tracker.cli import main
 
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return runner.invoke(main, list(args), catch_exceptions=False)
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]  # noqa: A002
+        return runner.invoke(main, list(args), catch_exceptions=False, input=input)
 
     return invoke
 
@@ -251,3 +252,36 @@ def redis_url() -> Iterator[str]:
         pytest.skip(message)
     yield REDIS_URL
     connection.close()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, User]:
+    """One committed, active account per role (password PASSWORD), plus a second moderator
+    and a second contributor: users["admin"], users["moderator"], users["moderator2"],
+    users["contributor"], users["contributor2"], users["representative"]."""
+    from tracker.accounts.users import create_user
+
+    made = {}
+    with app.app_context(), Session(app.extensions["engine"], expire_on_commit=False) as session:
+        for key, role in (("admin", "admin"), ("moderator", "moderator"), ("moderator2", "moderator"),
+                          ("contributor", "contributor"), ("contributor2", "contributor"),
+                          ("representative", "representative")):
+            made[key] = create_user(session, email=f"{key}@example.org", name=key.title(), role=role,
+                                    password=PASSWORD, actor="test")
+        session.commit()
+    return made
+
+
+@pytest.fixture
+def login():  # type: ignore[no-untyped-def]
+    """login(client, user): sign ``client`` in as ``user`` through the sign-in form."""
+
+    def sign_in(client, user: User):  # type: ignore[no-untyped-def]
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return sign_in

@@ -10,6 +10,7 @@ from flask import Flask
 from tracker.config import (
     PROJECT_ROOT,
     TEMPLATES_DIR,
+    check_production,
     from_environment,
     normalise_database_url,
     normalise_site_url,
@@ -25,6 +26,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.config["DATABASE_URL"] = normalise_database_url(str(app.config["DATABASE_URL"]))
     app.config["SITE_URL"] = normalise_site_url(str(app.config["SITE_URL"]))
+    check_production(app.config)
+    # Sign-in cookies only travel over HTTPS when the site is served over HTTPS.
+    secure = app.config["SITE_URL"].startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if name not in (config or {}):
+            app.config[name] = secure
 
     from tracker import db, extensions, web
     from tracker.cli import add_commands

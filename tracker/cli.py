@@ -14,6 +14,7 @@ from tracker import create_app
 from tracker.db import get_engine, get_session
 from tracker.locks import catch_locked_database
 from tracker.snapshot import snapshot_group
+from tracker.users_cli import users_group
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
@@ -287,5 +288,6 @@ def aggregate_command(by: str, body_slug: str, first, last, topic: str | None, n
 
 _register_importers()
 main.add_command(snapshot_group)
+main.add_command(users_group)
 # Last: SQLite's "database is locked" is a message, never a traceback (tracker/locks.py).
 catch_locked_database(main)

@@ -53,7 +53,53 @@ def from_environment() -> dict[str, object]:
         "CORRECTIONS_CONTACT": os.environ.get("CORRECTIONS_CONTACT", ""),
         **network_settings(),
         **page_cache_settings(),
+        **account_settings(),
     }
+
+
+# Values of SECRET_KEY that are placeholders, not secrets.
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "test",
+                                 "test-secret", "you-will-never-guess", "please-change-me"})
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot run the site as asked (the message says what to set)."""
+
+
+def account_settings() -> dict[str, object]:
+    """Accounts, sign-in cookies, mail and the limits on sign-in and submissions."""
+    return {
+        # "production" makes the app refuse to start without a real SECRET_KEY.
+        "TRACKER_ENV": os.environ.get("TRACKER_ENV", "development").strip().lower(),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": int(_env_number("SESSION_HOURS", 12, minimum=1) * 3600),
+        "INVITATION_DAYS": _env_number("INVITATION_DAYS", 7, minimum=0.01),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        "INVITATION_RATE_LIMIT": os.environ.get("INVITATION_RATE_LIMIT", "30 per hour"),
+        "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per hour; 200 per day"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(_env_number("MAIL_PORT", 25, minimum=1)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").strip().lower() in ("1", "true", "yes", "on"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+    }
+
+
+def check_production(config: dict[str, object]) -> None:
+    """In production, refuse to start without a real SECRET_KEY (set in the environment)."""
+    if config.get("TRACKER_ENV") != "production" or config.get("TESTING"):
+        return
+    secret = str(config.get("SECRET_KEY") or "")
+    if not config.get("SECRET_KEY_FROM_ENV") or secret.strip().lower() in PLACEHOLDER_SECRETS:
+        raise ConfigurationError("TRACKER_ENV=production needs a real SECRET_KEY in the environment: "
+                                 "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production.")
 
 
 def page_cache_settings() -> dict[str, object]:

@@ -1,5 +1,8 @@
 """Flask extensions, made and set up in one place: ``init_app``, called by create_app.
 
+- Flask-Limiter (below); Flask-WTF's CSRF protection on every POST, PUT, PATCH and DELETE;
+  Flask-Login (``tracker.web.auth`` loads the user).
+
 Each app gets its own instances (kept in ``app.extensions``), because
 Flask-Limiter keeps the settings of the app it was first set up with.
 
@@ -13,6 +16,8 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 
 _LIMITER = "tracker.limiter"
 
@@ -25,6 +30,12 @@ def init_app(app: Flask) -> None:
     config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.extensions[_LIMITER] = Limiter(get_remote_address, app=app)
+    CSRFProtect(app)
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "Please sign in to do that."
+    login.login_message_category = "info"
+    login.session_protection = "basic"
 
 
 def limiter(app: Flask | None = None) -> Limiter:

@@ -254,6 +254,22 @@ class User(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     last_login_at: datetime | None = None
 
+    # What Flask-Login asks of a user.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
 
 class Evidence(SQLModel, table=True):
     """One dated, sourced fact about a person's (or a party's) stance on a topic.
@@ -337,6 +353,9 @@ class Revision(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     # The row's own source when it differs from the change set's (one file among several).
     source: str | None = Field(default=None, max_length=1000)
+    # False for accounts' records and for moderated records never approved (pending,
+    # rejected): only moderators see those (tracker.revisions.is_public).
+    public: bool = True
 
 
 class DataVersion(SQLModel, table=True):

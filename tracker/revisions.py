@@ -27,10 +27,30 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Accounts and their tokens: kept in change sets like every write, never shown on public pages.
+PRIVATE_TABLES = frozenset({"user", "invitation", "claim", "pledge_link", "upload"})
+# Secrets never stored in a revision, only whether they changed.
+REDACTED_COLUMNS = frozenset({"password_hash", "token_hash"})
+REDACTED = "(redacted)"
+# Records public only once a moderator approved them (or a trusted contributor's, at once).
+_MODERATED_TABLES = frozenset({"evidence", "reply"})
+
+
 def snapshot(obj: SQLModel) -> dict[str, Any]:
-    """The record's column values, ready to store as JSON."""
+    """The record's column values, ready to store as JSON (secrets redacted)."""
     table = obj.__table__  # type: ignore[attr-defined]
-    return {c.name: _jsonable(getattr(obj, c.name)) for c in table.columns}
+    return {c.name: REDACTED if c.name in REDACTED_COLUMNS and getattr(obj, c.name) is not None
+            else _jsonable(getattr(obj, c.name)) for c in table.columns}
+
+
+def is_public(table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> bool:
+    """Whether a revision may be shown to everyone: not an account's, and for moderated
+    records, only a change to or from a state the public saw (approved)."""
+    if table in PRIVATE_TABLES:
+        return False
+    if table in _MODERATED_TABLES:
+        return any(state is not None and state.get("status") == "approved" for state in (before, after))
+    return True
 
 
 def subject_of(session: Session, table: str, values: Mapping[str, Any]) -> tuple[str, int]:
@@ -139,7 +159,7 @@ class Recorder:
                 change_set_id=change_set.id,  # type: ignore[arg-type]
                 table_name=table, record_id=state["id"], action=action,
                 subject_table=subject_table, subject_id=subject_id,
-                before=before, after=after, source=source))
+                before=before, after=after, source=source, public=is_public(table, before, after)))
         self._pending.clear()
         self.session.add_all(revisions)
         self.session.flush()
@@ -209,7 +229,8 @@ def restore(session: Session, revision_id: int, *, actor: str, reason: str,
     if revision is None:
         raise RestoreError(f"there is no revision {revision_id}")
     model = MODELS.get(revision.table_name)
-    if model is None:
+    if model is None or revision.table_name in PRIVATE_TABLES:
+        # Accounts' revisions hold no secrets (redacted), so they cannot be put back whole.
         raise RestoreError(f"records of {revision.table_name!r} cannot be restored")
     _refuse_reused_id(session, revision)
     recorder = Recorder(session, actor=actor, user_id=user_id, reason=reason,

@@ -86,7 +86,8 @@ def _revisions(tables: Sequence[str], by_table_index: bool = True):  # type: ign
     # found by walking the primary key backwards, instead of sorting every revision of the tables.
     table = Revision.table_name if by_table_index else sa.func.coalesce(Revision.table_name, "")
     return (select(Revision, ChangeSet).join(ChangeSet, ChangeSet.id == Revision.change_set_id)  # type: ignore[arg-type]
-            .where(table.in_(tables), ChangeSet.committed_at.is_not(None)))  # type: ignore[attr-defined, union-attr]
+            .where(table.in_(tables), ChangeSet.committed_at.is_not(None),  # type: ignore[attr-defined, union-attr]
+                   Revision.public))
 
 
 def recent_changes(session: Session, page: int = 1, per_page: int = PER_PAGE,
@@ -107,7 +108,7 @@ def recent_changes(session: Session, page: int = 1, per_page: int = PER_PAGE,
 def latest_change_time(session: Session) -> datetime | None:
     newest = session.exec(select(func.max(ChangeSet.committed_at)).join(
         Revision, Revision.change_set_id == ChangeSet.id).where(  # type: ignore[arg-type]
-        Revision.table_name.in_(list(TRACKED)))).one()  # type: ignore[attr-defined]
+        Revision.table_name.in_(list(TRACKED)), Revision.public)).one()  # type: ignore[attr-defined]
     return as_utc(newest) if newest else None
 
 

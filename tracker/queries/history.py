@@ -193,10 +193,16 @@ def _with_change_sets():  # type: ignore[no-untyped-def]
     return select(Revision, ChangeSet).join(ChangeSet, ChangeSet.id == Revision.change_set_id)  # type: ignore[arg-type]
 
 
+def _visible(include_private: bool) -> tuple[Any, ...]:
+    """Everyone sees public revisions; moderators also the rest (tracker.revisions.is_public)."""
+    return () if include_private else (Revision.public,)
+
+
 def subject_history(session: Session, subject_table: str, subject_id: int, page: int = 1,
-                    per_page: int = PER_PAGE) -> HistoryPage:
+                    per_page: int = PER_PAGE, include_private: bool = False) -> HistoryPage:
     """The revisions about a record, newest change set first, ``per_page`` revisions a page."""
-    about = (Revision.subject_table == subject_table, Revision.subject_id == subject_id)
+    about = (Revision.subject_table == subject_table, Revision.subject_id == subject_id,
+             *_visible(include_private))
     total, change_set_count = session.exec(
         select(sa.func.count(), sa.func.count(sa.distinct(Revision.change_set_id))).where(*about)).one()
     rows = list(session.exec(
@@ -208,7 +214,7 @@ def subject_history(session: Session, subject_table: str, subject_id: int, page:
 
 
 def change_set_page(session: Session, change_set_id: int, page: int = 1,
-                    per_page: int = PER_PAGE) -> ChangeSetPage | None:
+                    per_page: int = PER_PAGE, include_private: bool = False) -> ChangeSetPage | None:
     """A change set with a page of its revisions and the count of all of them; None if unknown."""
     if not 0 < change_set_id <= MAX_ID:
         return None
@@ -217,11 +223,13 @@ def change_set_page(session: Session, change_set_id: int, page: int = 1,
         return None
     counts = [(t, a, n) for t, a, n in session.exec(
         select(Revision.table_name, Revision.action, sa.func.count())
-        .where(Revision.change_set_id == change_set_id)
+        .where(Revision.change_set_id == change_set_id, *_visible(include_private))
         .group_by(Revision.table_name, Revision.action)
         .order_by(Revision.table_name, Revision.action)).all()]
+    if not counts and not include_private:
+        return None  # every revision in it is private (an account's, a submission never approved)
     revisions = list(session.exec(
-        select(Revision).where(Revision.change_set_id == change_set_id)
+        select(Revision).where(Revision.change_set_id == change_set_id, *_visible(include_private))
         .order_by(Revision.id).offset((page - 1) * per_page).limit(per_page)).all())  # type: ignore[arg-type]
     described = _describe(session, [(r, change_set) for r in revisions])
     view = described[0] if described else ChangeSetView(

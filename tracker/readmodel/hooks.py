@@ -32,10 +32,11 @@ from tracker.models import (
     utcnow,
 )
 from tracker.readmodel.build import READ_MODEL, ensure_current, refresh
-from tracker.revisions import stamp_committed
+from tracker.revisions import PRIVATE_TABLES, stamp_committed
 
-# Tables whose writes are not data: a cache, and the version itself.
-_NOT_DATA = frozenset({PostcodeLookup.__tablename__, DataVersion.__tablename__})
+# Tables whose writes are not data: a cache, the version itself, and accounts (a sign-in
+# changes no page; anything an account does that shows is written with a change set).
+_NOT_DATA = frozenset({PostcodeLookup.__tablename__, DataVersion.__tablename__}) | PRIVATE_TABLES
 _PERSON_INPUTS = (Evidence, Vote, EdmSignature)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 
 
 def init_app(app: Flask) -> None:
     from tracker.web import (
         assets,
+        auth,
         cache,
         decisions,
         divisions,
@@ -28,9 +29,10 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.context_processor(topic_nav)
     for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets,
-                   history):
+                   history, auth):
         app.register_blueprint(module.bp)
     search.init_app(app)  # the postcode rate limit, on the registered view
+    auth.init_app(app)  # the user loader; rate limits on signing in
     app.before_request(_reject_nul)
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
@@ -56,6 +58,8 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if current_app.config["SITE_URL"].startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # plotly.js adds its own <style> rules, hence 'unsafe-inline' for styles only.
     headers.setdefault("Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

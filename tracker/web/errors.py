@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import OperationalError
 
 from tracker.locks import is_database_locked
@@ -54,6 +55,18 @@ def database_error(error: OperationalError) -> Response:
     return response
 
 
+# A rate limit's page title by view (each limit's own message says what the limit is).
+RATE_LIMIT_TITLES = {"search.search": "Too many postcode searches"}
+
+
+def too_many_requests(error: RateLimitExceeded) -> Response:
+    # The limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED).
+    title = RATE_LIMIT_TITLES.get(request.endpoint or "", "Too many attempts")
+    message = error.description or "Too many attempts in a short time. Please wait a little and try again."
+    return error_response(429, title, message)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
     app.register_error_handler(BadParameter, bad_parameter)
     app.register_error_handler(OperationalError, database_error)

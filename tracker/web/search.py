@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, current_app, redirect, request, url_for
-from flask_limiter import RateLimitExceeded
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 from werkzeug.routing import BuildError
@@ -37,7 +36,6 @@ from tracker.queries import places
 from tracker.queries.stances import scale_for
 from tracker.search import MAX_LENGTH, SearchResults
 from tracker.search import search as find
-from tracker.web.errors import error_response
 from tracker.web.site_url import absolute, absolute_url_for
 from tracker.web.topics import requested_topic
 from tracker.web.twins import page, requested_format
@@ -54,7 +52,6 @@ def init_app(app: Flask) -> None:
         lambda: str(current_app.config["POSTCODES_RATE_LIMIT"]), scope="postcodes-io",
         exempt_when=lambda: not _asks_postcodes_io(), error_message=_limit_message,
     )(app.view_functions[endpoint])
-    app.register_error_handler(RateLimitExceeded, too_many_requests)
 
 
 def _query() -> str:
@@ -71,11 +68,6 @@ def _limit_message() -> str:
     limits = "; ".join(p.strip() for p in str(current_app.config["POSTCODES_RATE_LIMIT"]).split(";"))
     return (f"You have looked up too many postcodes in a short time (the limit is {limits}). "
             "Please wait a little and try again. Searching by name still works.")
-
-
-def too_many_requests(error: RateLimitExceeded) -> Response:
-    # The limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED).
-    return error_response(429, "Too many postcode searches", error.description or "")
 
 
 @bp.get("/search")

@@ -9,6 +9,7 @@
 - ``pledge``: ``closes_on``. ``pledge_link``: a candidate's own link to sign or decline.
 - ``claim``: a user's claim to speak for a person. ``reply``: the right of reply.
 - ``upload``: a campaign list, its rows as matched, until committed.
+- ``revision.public``: False for accounts' records and for submissions never approved.
 
 Revision ID: 0006
 Revises: 0005
@@ -48,6 +49,8 @@ def upgrade() -> None:
                                    server_default=sa.false()))
     with op.batch_alter_table('pledge') as batch:
         batch.add_column(sa.Column('closes_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('revision') as batch:
+        batch.add_column(sa.Column('public', sa.Boolean(), nullable=False, server_default=sa.true()))
 
     op.create_table(
         'invitation',
@@ -178,6 +181,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ('upload', 'reply', 'claim', 'pledge_link', 'record_lock', 'invitation'):
         op.drop_table(table)
+    with op.batch_alter_table('revision') as batch:
+        batch.drop_column('public')
     with op.batch_alter_table('pledge') as batch:
         batch.drop_column('closes_on')
     op.execute("DELETE FROM evidence WHERE kind IN ('pledge_refusal', 'other') OR stance IS NULL")

@@ -1,0 +1,1 @@
+"""Accounts: users and their roles, passwords, invitations, mail (no Flask views here)."""

@@ -1,0 +1,1 @@
+"""Moderation: who is trusted, what is locked, and the decisions moderators take."""
