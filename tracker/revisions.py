@@ -18,7 +18,7 @@ M = TypeVar("M", bound=SQLModel)
 MODELS: dict[str, type[SQLModel]] = {m.__tablename__: m for m in ALL_TABLES}  # type: ignore[attr-defined, misc]
 # Records about a person (or a division, an area) are listed in that record's history.
 _PERSON_RECORDS = frozenset({"vote", "membership", "affiliation", "candidacy", "person_name",
-                             "edm_signature"})
+                             "edm_signature", "reply", "claim"})
 
 
 def _jsonable(value: Any) -> Any:
@@ -95,11 +95,13 @@ class Recorder:
         self.reason = reason
         self.change_set: ChangeSet | None = None
         self.counts: Counter[tuple[str, str]] = Counter()
-        self._pending: list[tuple[str, SQLModel, dict[str, Any] | None, str | None]] = []
+        self._pending: list[tuple[str, SQLModel, dict[str, Any] | None, str | None, bool | None]] = []
 
-    def add(self, obj: M, *, source: str | None = None) -> M:
+    def add(self, obj: M, *, source: str | None = None, public: bool | None = None) -> M:
+        """``public=False`` keeps the revision from public pages whatever the record (e.g. the
+        source of a submission still waiting for review)."""
         self.session.add(obj)
-        self._pending.append(("create", obj, None, source))
+        self._pending.append(("create", obj, None, source, public))
         self.counts[(obj.__tablename__, "added")] += 1  # type: ignore[attr-defined]
         return obj
 
@@ -121,12 +123,12 @@ class Recorder:
         if obj in self.session.new:
             return True  # not written yet: its create revision will hold the final values
         before = {**snapshot(obj), **old}
-        self._pending.append(("update", obj, before, source))
+        self._pending.append(("update", obj, before, source, None))
         self.counts[(table, "updated")] += 1
         return True
 
     def delete(self, obj: SQLModel) -> None:
-        self._pending.append(("delete", obj, snapshot(obj), None))
+        self._pending.append(("delete", obj, snapshot(obj), None, None))
         self.counts[(obj.__tablename__, "deleted")] += 1  # type: ignore[attr-defined]
         self.session.flush()
         self.session.delete(obj)
@@ -150,7 +152,7 @@ class Recorder:
         change_set = self._open_change_set()
         self.session.flush()
         revisions = []
-        for action, obj, before, source in self._pending:
+        for action, obj, before, source, public in self._pending:
             after = None if action == "delete" else snapshot(obj)
             table = obj.__tablename__  # type: ignore[attr-defined]
             state = after or before or {}
@@ -159,7 +161,8 @@ class Recorder:
                 change_set_id=change_set.id,  # type: ignore[arg-type]
                 table_name=table, record_id=state["id"], action=action,
                 subject_table=subject_table, subject_id=subject_id,
-                before=before, after=after, source=source, public=is_public(table, before, after)))
+                before=before, after=after, source=source,
+                public=is_public(table, before, after) if public is None else public))
         self._pending.clear()
         self.session.add_all(revisions)
         self.session.flush()

@@ -16,12 +16,14 @@ def init_app(app: Flask) -> None:
         errors,
         filters,
         history,
+        moderation,
         parties,
         people,
         places,
         pledges,
         public,
         search,
+        submissions,
     )
     from tracker.web.topics import topic_nav
 
@@ -29,10 +31,11 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.context_processor(topic_nav)
     for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets,
-                   history, auth):
+                   history, auth, submissions, moderation):
         app.register_blueprint(module.bp)
     search.init_app(app)  # the postcode rate limit, on the registered view
     auth.init_app(app)  # the user loader; rate limits on signing in
+    submissions.init_app(app)  # rate limits on submitting
     app.before_request(_reject_nul)
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.

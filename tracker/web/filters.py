@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Flask
 
@@ -36,7 +36,14 @@ def share_of(count: int, total: int) -> str:
     return "<0.1%" if 0 < value < 0.05 else f"{value:.1f}%"
 
 
+def utc_time(value: datetime) -> str:
+    """An RFC 3339 time in UTC (SQLite hands stored times back without their zone)."""
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["utc_time"] = utc_time
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent

@@ -12,6 +12,7 @@ from tracker.prose.history import counts_text
 from tracker.queries import history as q
 from tracker.queries.places import CONSTITUENCY, COUNCIL
 from tracker.web.errors import error_response
+from tracker.web.moderation import RestoreForm, is_moderator
 from tracker.web.params import page_arg
 from tracker.web.parties import plausible_slug
 from tracker.web.twins import page, requested_format
@@ -70,10 +71,12 @@ def _history(prefix: str, slug: str) -> Response | str:
     if record is None or (kind is not None and record.kind != kind):  # type: ignore[attr-defined]
         return not_found(f"There is no {_WORDS[prefix]} at /{prefix}/{slug}, so there is no history to show.")
     name = getattr(record, _NAME.get(table, "name"))
-    result = q.subject_history(get_session(), table, record.id, page_arg())  # type: ignore[attr-defined]
+    moderator = is_moderator()
+    result = q.subject_history(get_session(), table, record.id, page_arg(),  # type: ignore[attr-defined]
+                               include_private=moderator)
     twin = HISTORY.bind(HistoryData(result.change_sets))
     return page("history.html", twin, f"{prefix}-{slug}-history-page-{result.page}", result=result, name=name,
-                record_url=url_for(endpoint, slug=slug))
+                record_url=url_for(endpoint, slug=slug), restore_form=RestoreForm() if moderator else None)
 
 
 def _route(prefix: str):  # type: ignore[no-untyped-def]
@@ -90,10 +93,13 @@ for _prefix in RECORDS:
 
 @bp.get("/changes/<int:change_set_id>")
 def change_set(change_set_id: int) -> Response | str:
-    result = q.change_set_page(get_session(), change_set_id, page_arg(maximum=CHANGE_SET_MAX_PAGE))
+    moderator = is_moderator()
+    result = q.change_set_page(get_session(), change_set_id, page_arg(maximum=CHANGE_SET_MAX_PAGE),
+                               include_private=moderator)
     if result is None:
         return not_found(f"There is no change set {change_set_id}.")
     cs = result.change_set
     twin = CHANGE_SET.bind(ChangeSetData(cs, result.counts))
     return page("change_set.html", twin, f"change-set-{cs.id}-page-{result.page}", result=result, cs=cs,
-                counts_text=counts_text, record_url_for=record_url, history_url_for=history_url)
+                counts_text=counts_text, record_url_for=record_url, history_url_for=history_url,
+                restore_form=RestoreForm() if moderator else None)
