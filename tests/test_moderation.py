@@ -261,3 +261,20 @@ def test_the_review_feed_needs_its_key(client, users, login) -> None:
     assert response.status_code == 200 and response.mimetype == "application/atom+xml"
     assert "television interview" in response.get_data(as_text=True)
     assert client.get("/moderation/feed.atom?key=forged").status_code == 403
+
+
+def test_each_piece_of_evidence_has_a_history(client, users, login, session) -> None:
+    login(client, users["contributor"])
+    client.post(f"/people/{SLUG}/submit", data=form())
+    evidence = submitted(session)
+    client.post("/logout")
+    assert client.get(f"/evidence/{evidence.id}/history").status_code == 404  # not public yet
+    login(client, users["moderator"])
+    assert "submitted evidence" in client.get(f"/evidence/{evidence.id}/history").get_data(as_text=True)
+    client.post(f"/moderation/evidence/{evidence.id}/approve", data={"reason": "checked the interview"})
+    client.post("/logout")
+    history = client.get(f"/evidence/{evidence.id}/history").get_data(as_text=True)
+    assert "approved a submission" in history and "Moderator" in history
+    assert f'href="/evidence/{evidence.id}/history"' in client.get(f"/people/{SLUG}").get_data(as_text=True)
+    assert client.get("/evidence/99999999/history").status_code == 404
+    assert client.get("/evidence/99999999999999/history").status_code == 404

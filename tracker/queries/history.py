@@ -201,8 +201,18 @@ def _visible(include_private: bool) -> tuple[Any, ...]:
 def subject_history(session: Session, subject_table: str, subject_id: int, page: int = 1,
                     per_page: int = PER_PAGE, include_private: bool = False) -> HistoryPage:
     """The revisions about a record, newest change set first, ``per_page`` revisions a page."""
-    about = (Revision.subject_table == subject_table, Revision.subject_id == subject_id,
-             *_visible(include_private))
+    return _history(session, (Revision.subject_table == subject_table, Revision.subject_id == subject_id,
+                              *_visible(include_private)), page, per_page)
+
+
+def record_history(session: Session, table: str, record_id: int, page: int = 1,
+                   per_page: int = PER_PAGE, include_private: bool = False) -> HistoryPage:
+    """The revisions of one record itself (a piece of evidence), newest first."""
+    return _history(session, (Revision.table_name == table, Revision.record_id == record_id,
+                              *_visible(include_private)), page, per_page)
+
+
+def _history(session: Session, about: tuple[Any, ...], page: int, per_page: int) -> HistoryPage:
     total, change_set_count = session.exec(
         select(sa.func.count(), sa.func.count(sa.distinct(Revision.change_set_id))).where(*about)).one()
     rows = list(session.exec(

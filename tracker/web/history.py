@@ -7,7 +7,7 @@ from sqlmodel import SQLModel, select
 
 from tracker.db import get_session
 from tracker.exports.history import CHANGE_SET, HISTORY, ChangeSetData, HistoryData
-from tracker.models import Area, Decision, Division, Election, Party, Person, Pledge
+from tracker.models import Area, Decision, Division, Election, Evidence, Party, Person, Pledge
 from tracker.prose.history import counts_text
 from tracker.queries import history as q
 from tracker.queries.places import CONSTITUENCY, COUNCIL
@@ -89,6 +89,27 @@ def _route(prefix: str):  # type: ignore[no-untyped-def]
 
 for _prefix in RECORDS:
     _route(_prefix)
+
+
+@bp.get("/evidence/<int:evidence_id>/history")
+def evidence(evidence_id: int) -> Response | str:
+    """One piece of evidence: every change to it (its submission, review, edits, restores)."""
+    session = get_session()
+    moderator = is_moderator()
+    found = session.get(Evidence, evidence_id) if 0 < evidence_id <= q.MAX_ID else None
+    if found is None or (found.status != "approved" and not moderator):
+        return not_found(f"There is no evidence {evidence_id} on the site, so there is no history to show.")
+    owner = session.get(Person, found.person_id) if found.person_id else session.get(Party, found.party_id)
+    result = q.record_history(session, "evidence", evidence_id, page_arg(), include_private=moderator)
+    twin = HISTORY.bind(HistoryData(result.change_sets))
+    name = f"a piece of evidence about {owner.name}" if owner else f"evidence {evidence_id}"
+    return page("history.html", twin, f"evidence-{evidence_id}-history-page-{result.page}", result=result,
+                name=name, record_url=_owner_page(owner) if owner else None,
+                pager_args={"evidence_id": evidence_id}, restore_form=RestoreForm() if moderator else None)
+
+
+def _owner_page(owner: Person | Party) -> str:
+    return url_for("people.person" if isinstance(owner, Person) else "parties.party", slug=owner.slug)
 
 
 @bp.get("/changes/<int:change_set_id>")
