@@ -7,6 +7,7 @@ ships a few kilobytes per chart; plotly.js itself is served once by the app
 
 from __future__ import annotations
 
+import html
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,9 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 def to_json(figure: Mapping[str, Any]) -> str:
     """JSON safe to put inside <script type="application/json">."""
-    return json.dumps(figure, separators=(",", ":"), default=str).replace("</", "<\\/")
+    text = json.dumps(figure, separators=(",", ":"), default=str)
+    # As Flask's htmlsafe JSON: no "<", ">" or "&" reaches the HTML parser inside the script element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def timeline_figure(history: StanceHistory, scale: Scale, today: date | None = None) -> dict[str, Any]:
@@ -79,10 +82,13 @@ def timeline_figure(history: StanceHistory, scale: Scale, today: date | None = N
 
 
 def _hover(item: Mapping[str, Any]) -> str:
+    """Hover text: plotly.js reads tags in it, so everything from the data is escaped and only
+    our own line breaks stay markup."""
     what = f"vote: {item['vote_position'].replace('_', ' ')}" if item.get("vote_position") else item["kind"]
     summary = item["summary"] if len(item["summary"]) <= 90 else item["summary"][:87] + "..."
     source = item.get("source") or item.get("source_url") or "no source recorded"
-    return f"{item['date']} ({what})<br>{summary}<br>Source: {source}"
+    return "<br>".join(html.escape(str(part), quote=False) for part in (
+        f"{item['date']} ({what})", summary, f"Source: {source}"))
 
 
 def stacked_figure(rows: Sequence[AggregateRow], scale: Scale, *, percent: bool = False) -> dict[str, Any]:

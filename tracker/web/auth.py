@@ -67,6 +67,7 @@ def role_required(role: str) -> Callable[[F], F]:
                                       f"This needs a {ROLE_LABELS.get(role, role).lower()}’s account.")
             return view(*args, **kwargs)
 
+        checked.required_role = role  # type: ignore[attr-defined]  # read by the route audit test
         return checked  # type: ignore[return-value]
 
     return decorate
