@@ -98,6 +98,8 @@ def pages(s: dict[str, str]) -> list[tuple[str, str]]:
         ("changes", "/changes"),
         ("changes p2", "/changes?page=2"),
         ("pledges", "/pledges"),
+        ("coverage", "/coverage"),
+        ("coverage, second topic p2", "/coverage?topic=palestine-action&page=2"),
         ("past the end of a list", "/parties/labour?councillors_page=10000"),
     ]
 

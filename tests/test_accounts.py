@@ -186,3 +186,15 @@ def test_production_starts_with_a_real_secret_key(monkeypatch) -> None:
     cookie = response.headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     app.extensions["engine"].dispose()
+
+
+def test_accounts_and_sign_ins_leave_the_data_version_alone(client, users, login, session) -> None:
+    """Public pages stay cached: nothing an account does alone changes them."""
+    from tracker.models import DataVersion
+
+    version = session.get(DataVersion, 1).version  # type: ignore[union-attr]
+    login(client, users["admin"])
+    client.post("/admin/invitations", data={"email": "quiet@example.org", "role": "contributor"})
+    client.post("/logout")
+    session.expire_all()
+    assert session.get(DataVersion, 1).version == version  # type: ignore[union-attr]

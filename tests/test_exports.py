@@ -39,6 +39,7 @@ PAGES: dict[str, list[str]] = {
     "pledge": ["/pledges/no-ceasefire-no-vote"],
     "history": ["/people/tahir-ali/history", "/pledges/no-ceasefire-no-vote/history"],
     "change_set": ["/changes/1"],
+    "coverage": ["/coverage", "/coverage?topic=palestine-action&region=london"],
 }
 
 
@@ -143,7 +144,7 @@ def test_one_table_per_url_and_what_a_url_without_table_gives(cli, client):
 @pytest.mark.parametrize(("url", "message"), [
     ("/people/sophia-naqvi?format=json&table=x",
      "table: unknown table 'x'; this page has: evidence, stance_periods, shifts_and_contradictions, votes, "
-     "parties, decisions_on_the_day, names, edms"),
+     "parties, decisions_on_the_day, names, edms, replies"),
     ("/methodology?format=csv&table=stancez", "table: unknown table 'stancez'; this page has: stances, "
                                               "evidence_strength"),
 ])

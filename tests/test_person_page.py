@@ -95,5 +95,5 @@ def test_person_twins_answer(cli, client, twin_rows):
     body = json.loads(client.get("/people/sophia-naqvi?format=json").get_data(as_text=True))
     assert list(body["tables"]) == [
         "evidence", "stance_periods", "shifts_and_contradictions", "votes", "parties", "decisions_on_the_day",
-        "names", "edms"]
+        "names", "edms", "replies"]
     assert all(r["source_url"] or r["source"] for r in twin_rows("/people/sophia-naqvi", "evidence"))

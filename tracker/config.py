@@ -78,9 +78,17 @@ def account_settings() -> dict[str, object]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": int(_env_number("SESSION_HOURS", 12, minimum=1) * 3600),
         "INVITATION_DAYS": _env_number("INVITATION_DAYS", 7, minimum=0.01),
+        "CLAIM_LINK_DAYS": _env_number("CLAIM_LINK_DAYS", 7, minimum=0.01),
+        # How long a candidate's personal pledge link works (tracker/campaigns/links.py).
+        "PLEDGE_LINK_DAYS": _env_number("PLEDGE_LINK_DAYS", 30, minimum=0.01),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
         "INVITATION_RATE_LIMIT": os.environ.get("INVITATION_RATE_LIMIT", "30 per hour"),
         "SUBMISSION_RATE_LIMIT": os.environ.get("SUBMISSION_RATE_LIMIT", "30 per hour; 200 per day"),
+        # Campaign lists (tracker/uploads): the largest file in bytes and the most rows; no
+        # request body may be much larger than that file (Flask answers 413).
+        "UPLOAD_MAX_BYTES": int(_env_number("UPLOAD_MAX_BYTES", 2 * 2**20, minimum=1024)),
+        "UPLOAD_MAX_ROWS": int(_env_number("UPLOAD_MAX_ROWS", 2000, minimum=1)),
+        "MAX_CONTENT_LENGTH": int(_env_number("UPLOAD_MAX_BYTES", 2 * 2**20, minimum=1024)) + 2**19,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(_env_number("MAIL_PORT", 25, minimum=1)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

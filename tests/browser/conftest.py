@@ -95,6 +95,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "history": (f"{KNOWN.mp_path}/history", 200),
     "change-set": ("/changes/1", 200),
     "methodology": ("/methodology", 200),
+    "coverage": ("/coverage?region=london", 200),
     "not-found": ("/people/no-such-person-here", 404),
 }
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.exports.columns import COMMON, SPACED_URLS, cols
+from tracker.exports.replies import replies_table
 from tracker.exports.schema import Column, ExportTable, PageTables, Row
 from tracker.models import Person
 from tracker.prose.stances import shift_text
@@ -25,6 +26,7 @@ class PersonData:
     decisions: Sequence[DecisionRecord]
     names: Sequence[Row]  # tracker.queries.person_names.names_of
     edms: Sequence[Row]  # motion_row of each motion signed
+    replies: Sequence[Row] = ()  # tracker.queries.replies.PersonReplies.rows
 
 
 def _urls(evidence: Iterable[dict[str, Any] | None]) -> str | None:
@@ -179,4 +181,5 @@ PERSON = PageTables[PersonData]("person", "/people/<slug>", (
              Column("url", "url", "The motion's page in the House of Commons record."),
              "source", "source_url"),
         lambda d: d.edms),
+    replies_table(lambda d: d.replies),
 ))

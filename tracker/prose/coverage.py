@@ -45,3 +45,16 @@ def coverage_lines(items: Sequence[TopicFigures], today: date) -> list[str]:
         lines.extend(f"    {GROUP_LABELS[g.key].ljust(width)}  {g.with_stance:>6,} of {g.total:>6,}"
                      for g in item.groups)
     return lines
+
+
+# One person's part in the coverage groups, as a row of the coverage page names it.
+ROLE_LABELS = {"sitting_mps": "MP", "ge2024_candidates": "2024 candidate", "councillors": "councillor"}
+
+
+def unrecorded_sentence(count: int, topic_name: str) -> str:
+    """'4,017 candidates, MPs and councillors have no recorded stance on “Ceasefire in Gaza” yet.'"""
+    if count == 1:
+        return f"1 candidate, MP or councillor has no recorded stance on “{topic_name}” yet."
+    if count == 0:
+        return f"Every candidate, MP and councillor we follow has a recorded stance on “{topic_name}”."
+    return f"{count:,} candidates, MPs and councillors have no recorded stance on “{topic_name}” yet."

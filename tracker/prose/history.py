@@ -31,6 +31,7 @@ TABLE_WORDS = {
     "evidence": "evidence", "area": "place", "body": "body", "area_overlap": "overlap with a constituency",
     "party": "party", "division": "division", "whip": "whip", "decision": "decision", "election": "election",
     "pledge": "pledge", "edm": "early day motion", "source": "source", "topic": "topic", "user": "user",
+    "reply": "response", "claim": "claim",
 }
 ACTION_WORDS = {"create": "added", "update": "changed", "delete": "removed"}
 FIELD_WORDS = {
@@ -71,6 +72,7 @@ MAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "edm": ("title", "tabled_on", "signing_means"),
     "source": ("title", "publisher", "url", "published_on"),
     "topic": ("name", "question"),
+    "reply": ("replied_on", "evidence_id", "topic_id", "body", "status"),
 }
 _STANCE_FIELDS = frozenset({"stance", "aye_means", "no_means", "signing_means"})
 _NAME_ATTRS = {"person": "name", "party": "name", "area": "name", "body": "name", "division": "title",
@@ -233,6 +235,9 @@ def what_it_is(table: str, values: Mapping[str, Any], refs: Refs) -> str:
         return f"vote {values.get('vote_id')}"
     if table == "area_overlap":
         return f"overlaps {_ref_name(refs, 'area', values.get('overlaps_id')) or 'a constituency'}"
+    if table == "reply":  # the person's own words, signed on that day
+        body = " ".join(str(values.get("body") or "").split())
+        return f"“{body if len(body) <= 120 else body[:119] + '…'}”"
     return f"{TABLE_WORDS.get(table, table)} {values.get('id')}"
 
 

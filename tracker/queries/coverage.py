@@ -21,7 +21,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from tracker.models import Body, Candidacy, Election, Membership, Topic
-from tracker.prose.coverage import coverage_sentence
+from tracker.prose.coverage import coverage_sentence, unrecorded_sentence
 from tracker.queries.home import GE2024, sitting_mp_ids
 from tracker.readmodel import view
 
@@ -41,6 +41,9 @@ class TopicCoverage:
     topic: str  # slug
     name: str
     groups: tuple[GroupCoverage, ...]
+    # People of any group with no recorded stance, each counted once (an MP who stood in 2024
+    # is one person): the rows of the coverage page (tracker.queries.unrecorded).
+    without_stance: int = 0
 
     def group(self, key: str) -> GroupCoverage:
         return next(g for g in self.groups if g.key == key)
@@ -48,6 +51,10 @@ class TopicCoverage:
     @property
     def sentence(self) -> str:
         return coverage_sentence(self)
+
+    @property
+    def unrecorded_sentence(self) -> str:
+        return unrecorded_sentence(self.without_stance, self.name)
 
 
 def ge2024_candidate_ids(session: Session, election_slug: str = GE2024) -> list[int]:
@@ -86,12 +93,13 @@ def coverage(session: Session, today: date,
     ``members`` lets a page that has already found the groups reuse them.
     """
     members = members if members is not None else group_members(session, today)
+    everyone = set(everyone_counted(members))
     out = []
     for topic in session.exec(select(Topic).order_by(col(Topic.slug))).all():
         recorded = view.people_on_record(session, topic.slug)
         groups = tuple(GroupCoverage(key, len(members[key]), len(recorded.intersection(members[key])))
                        for key in GROUPS)
-        out.append(TopicCoverage(topic.slug, topic.name, groups))
+        out.append(TopicCoverage(topic.slug, topic.name, groups, len(everyone - recorded)))
     return out
 
 

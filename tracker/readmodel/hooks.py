@@ -37,6 +37,9 @@ from tracker.revisions import PRIVATE_TABLES, stamp_committed
 # Tables whose writes are not data: a cache, the version itself, and accounts (a sign-in
 # changes no page; anything an account does that shows is written with a change set).
 _NOT_DATA = frozenset({PostcodeLookup.__tablename__, DataVersion.__tablename__}) | PRIVATE_TABLES
+# A change set and its revisions come with the records they describe: on their own (an
+# account's change set) they change no page either.
+_BOOKKEEPING = frozenset({"change_set", "revision"})
 _PERSON_INPUTS = (Evidence, Vote, EdmSignature)
 
 
@@ -55,7 +58,7 @@ def _dirty(session: Session) -> dict[str, set[int]]:
 @event.listens_for(Session, "before_flush")
 def _note_writes(session: Session, _context: Any, _instances: Any) -> None:
     changed = [*session.new, *session.dirty, *session.deleted]
-    if any(getattr(obj, "__tablename__", None) not in _NOT_DATA for obj in changed):
+    if any(getattr(obj, "__tablename__", None) not in _NOT_DATA | _BOOKKEEPING for obj in changed):
         session.info["wrote"] = True
     dirty = _dirty(session)
     for obj in changed:
@@ -79,7 +82,7 @@ def _note_writes(session: Session, _context: Any, _instances: Any) -> None:
 def _note_statements(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) not in _NOT_DATA:
+        if getattr(table, "name", None) not in _NOT_DATA | _BOOKKEEPING:
             state.session.info["wrote"] = True
 
 

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
         assets,
         auth,
         cache,
+        coverage,
         decisions,
         divisions,
         elections,
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
         places,
         pledges,
         public,
+        replies,
         search,
         submissions,
     )
@@ -31,16 +33,18 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.context_processor(topic_nav)
     for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets,
-                   history, auth, submissions, moderation):
+                   history, auth, coverage, submissions, moderation):
         app.register_blueprint(module.bp)
     search.init_app(app)  # the postcode rate limit, on the registered view
     auth.init_app(app)  # the user loader; rate limits on signing in
+    app.register_blueprint(replies.bp)  # claiming a page, right of reply (not cached: per user)
+    replies.init_app(app)  # rate limits on claims and responses
     submissions.init_app(app)  # rate limits on submitting
     app.before_request(_reject_nul)
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
     cache.init_app(app, [public.bp, people.bp, places.bp, parties.bp, divisions.bp, decisions.bp,
-                         elections.bp, pledges.bp, history.bp],
+                         elections.bp, pledges.bp, history.bp, coverage.bp],
                    conditions={"search.search": search.is_name_search})
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)

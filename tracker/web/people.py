@@ -14,6 +14,7 @@ from tracker.models import Division
 from tracker.prose.votes import verdict_text, vote_meaning, whip_text
 from tracker.queries import person_page
 from tracker.queries.person_names import also_known_as, names_of
+from tracker.queries.replies import person_replies
 from tracker.queries.stances import (
     party_lines,
     person_stance_report,
@@ -64,7 +65,8 @@ def person(slug: str) -> Response | str:
     decisions = person_context(session, found, topic_slug)
     names = names_of(session, found.id)  # type: ignore[arg-type]
     edms = person_edm_section(session, found)
-    twin = PERSON.bind(PersonData(found.slug, report, votes, decisions, names, edms))
+    replies = person_replies(session, found, topic_slug)
+    twin = PERSON.bind(PersonData(found.slug, report, votes, decisions, names, edms, replies.rows))
     return page(
         "person.html", twin, found.slug,
         person=found, report=report, roles=roles, history=history, votes=votes,
@@ -81,7 +83,7 @@ def person(slug: str) -> Response | str:
         party_context=party_context, scale=scale, topic_summaries=topic_summaries, decisions=decisions,
         also_known_as=also_known_as(found.name, names), edms=edms,
         timeline_chart=charts.to_json(charts.timeline_figure(held[0], scale)),
-        periods_csv=table_url("csv", "stance_periods"))
+        periods_csv=table_url("csv", "stance_periods"), replies=replies)
 
 
 def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Scale,

@@ -54,7 +54,8 @@ def topic_choices(selected: str, among: list[str] | None = None) -> list[TopicCh
 
 # Pages that show one topic at a time and offer the others (the person page has its own list).
 TOPIC_PAGES = frozenset({"public.home", "public.methodology", "places.constituency", "places.council",
-                         "parties.party", "parties.index", "elections.election", "search.search"})
+                         "parties.party", "parties.index", "elections.election", "search.search",
+                         "coverage.index"})
 
 
 def topic_nav() -> dict[str, object]:
