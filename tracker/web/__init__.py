@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         replies,
         search,
         submissions,
+        uploads,
     )
     from tracker.web.topics import topic_nav
 
@@ -40,6 +41,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(replies.bp)  # claiming a page, right of reply (not cached: per user)
     replies.init_app(app)  # rate limits on claims and responses
     submissions.init_app(app)  # rate limits on submitting
+    app.register_blueprint(uploads.bp)  # campaign lists: upload, preview, review (not cached: per user)
+    uploads.init_app(app)  # the rate limit on uploads
     app.before_request(_reject_nul)
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
