@@ -198,3 +198,10 @@ def test_accounts_and_sign_ins_leave_the_data_version_alone(client, users, login
     client.post("/logout")
     session.expire_all()
     assert session.get(DataVersion, 1).version == version  # type: ignore[union-attr]
+
+
+def test_a_sign_in_lasts_session_hours(app, client, users, login) -> None:
+    app.config["PERMANENT_SESSION_LIFETIME"] = 3 * 3600
+    response = login(client, users["contributor"])
+    cookie = response.headers["Set-Cookie"]
+    assert "Expires=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

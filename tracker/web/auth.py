@@ -23,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as flask_session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
@@ -96,6 +97,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("auth.account")
 
 
+def sign_in(user: User) -> None:
+    """Sign in for SESSION_HOURS (the cookie then carries an expiry)."""
+    login_user(user)
+    flask_session.permanent = True
+
+
 class LoginForm(FlaskForm):  # type: ignore[misc]
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
@@ -127,7 +134,7 @@ def login() -> BaseResponse | str | tuple[str, int]:
             return render_template("auth/login.html", form=form), 401
         note_login(session, user)
         session.commit()
-        login_user(user)
+        sign_in(user)
         flash(f"Signed in as {user.name}.", "info")
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
@@ -200,7 +207,7 @@ def accept(token: str) -> BaseResponse | str | tuple[str, int]:
             note_login(session, user)
             session.commit()
             logout_user()
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome, {user.name}. Your account is open.", "info")
             return redirect(url_for("auth.account"))
     status = 400 if form.errors else 200

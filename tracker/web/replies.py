@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlmodel import SQLModel, select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -24,7 +24,7 @@ from tracker.queries import person_page
 from tracker.queries.stances import scale_for
 from tracker.readmodel import view
 from tracker.replies import claims, responses
-from tracker.web.auth import role_required, signed_in_user
+from tracker.web.auth import role_required, sign_in, signed_in_user
 from tracker.web.errors import error_response
 from tracker.web.params import parse_int
 from tracker.web.reply_forms import (
@@ -170,7 +170,7 @@ def verify(token: str) -> BaseResponse | str | tuple[str, int]:
             note_login(session, user)
             session.commit()
             logout_user()
-            login_user(user)
+            sign_in(user)
             flash(f"Thank you: your account now speaks for {person.name}. You can respond to what "  # type: ignore[union-attr]
                   "this page says.", "info")
             return redirect(url_for("people.person", slug=person.slug))  # type: ignore[union-attr]
