@@ -5,7 +5,7 @@
 - An evidence list: the row's own kind and stance.
 - Status: approved when the committer's submission would go live at once (a moderator; a
   trusted contributor, except about a locked person: the rule of
-  ``tracker.moderation.trust.goes_live``, applied to the whole list with two queries), else
+  ``tracker.moderation.trust.live_for``, for the whole list at once), else
   pending. A moderator approving someone else's list is its reviewer.
 - A row whose fact is already recorded (same person and campaign answer; or same person,
   kind, day and source) is left out and says so, so uploading a list twice adds nothing.
@@ -23,10 +23,9 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from tracker.accounts.users import may
 from tracker.db import chunks
-from tracker.models import Evidence, Person, Pledge, RecordLock, Source, Topic, Upload, User
-from tracker.moderation.trust import is_trusted
+from tracker.models import Evidence, Person, Pledge, Source, Topic, Upload, User
+from tracker.moderation.trust import live_for
 from tracker.prose.uploads import commit_reason, list_answer_summary
 from tracker.revisions import Recorder
 from tracker.stance import load_topic
@@ -88,7 +87,7 @@ def commit(session: Session, upload: Upload, user: User, *, now: datetime | None
     recorder = Recorder(session, actor=user.name, user_id=user.id, source=upload.filename,
                         reason=commit_reason(upload.filename, len(kept),
                                              uploader.name if reviewing and uploader else None))
-    live_for = _live(session, user, person_ids)
+    live = live_for(session, user, person_ids)
     known = _recorded(session, topic, pledge, person_ids)
     # First which rows to write (a fact already recorded is left out), then their sources, then them.
     done: list[Entry] = []
@@ -105,7 +104,7 @@ def commit(session: Session, upload: Upload, user: User, *, now: datetime | None
             done.append(replace(entry, skipped=known[key]))
             continue
         known[key] = f"line {entry.line} of this list records it"
-        to_write.append((entry, kind, live_for(pid)))
+        to_write.append((entry, kind, live(pid)))
         done.append(entry)
     sources = _sources(session, recorder,
                        [(e.row.source_url, e.row.publisher, live) for e, _, live in to_write])
@@ -146,17 +145,6 @@ def _existing(session: Session, statement, column, ids: Sequence[int]) -> set[in
     for part in chunks(list(ids), _CHUNK):
         found.update(session.exec(statement.where(column.in_(list(part)))).all())
     return found
-
-
-def _live(session: Session, user: User, person_ids: Sequence[int]):  # type: ignore[no-untyped-def]
-    """Whether a row about a person goes live at once (``goes_live``, for the whole list)."""
-    if may(user, "moderator"):
-        return lambda _pid: True
-    if not is_trusted(session, user):
-        return lambda _pid: False
-    locked = _existing(session, select(RecordLock.record_id).where(RecordLock.table_name == "person"),
-                       RecordLock.record_id, person_ids)
-    return lambda pid: pid not in locked
 
 
 def _key(pid: int, kind: str, day: date, url: str, campaign: bool) -> tuple[object, ...]:
