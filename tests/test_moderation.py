@@ -90,6 +90,8 @@ def test_bad_submissions_are_refused_whole_with_reasons(client, users, login, se
             ({"source_url": ""}, "This field is required"),
             ({"source_url": "javascript:alert(1)"}, "starting http:// or https://"),
             ({"source_url": "ftp://files.example.org/x"}, "starting http:// or https://"),
+            ({"source_url": "http://[::1/unclosed"}, "starting http:// or https://"),
+            ({"source_url": "https://localhost/x"}, "starting http:// or https://"),
             ({"evidence_date": "2999-01-01"}, "cannot be in the future"),
             ({"evidence_date": "31/02/2024"}, "day, month and year"),
             ({"stance": "maybe"}, "Not a valid choice"),

@@ -71,6 +71,13 @@ def subject_of(session: Session, table: str, values: Mapping[str, Any]) -> tuple
     return table, values["id"]
 
 
+def newest_revision(session: Session, table: str, record_id: int) -> int | None:
+    """The id of a record's newest revision: what an edit form was opened on (an edit that
+    finds a newer one shows a conflict instead of overwriting)."""
+    return session.exec(select(sa.func.max(Revision.id)).where(
+        Revision.table_name == table, Revision.record_id == record_id)).one()
+
+
 def stamp_committed(session: Session) -> None:
     """Set ``committed_at`` on the change sets of this transaction (called before commit)."""
     ids = session.info.pop("change_sets", None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
@@ -91,3 +92,23 @@ def sort_name_for(name: str, last_name: str | None = None) -> str:
         return f"{last_name}, {name[: -len(last_name)].strip()}"
     first, _, last = name.rpartition(" ")
     return f"{last}, {first}" if first else name
+
+
+MAX_URL = 1000
+
+
+def http_url(raw: str, max_length: int = MAX_URL) -> str | None:
+    """``raw`` stripped, if it is an absolute http(s) address of a public host (with a dot in
+    its name), without spaces or control characters; else None. The only links the site
+    keeps as sources are these."""
+    url = raw.strip()
+    if not url or len(url) > max_length or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or "." not in host:
+        return None
+    return url

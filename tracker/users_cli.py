@@ -35,7 +35,8 @@ def users_create(email: str, role: str, name: str | None, password_stdin: bool) 
     session = get_session()
     try:
         user = create_user(session, email=email, name=name or email.split("@")[0], role=role,
-                           password=password, actor=CLI_ACTOR, reason=f"created from the command line as {role}")
+                           password=password, actor=CLI_ACTOR,
+                           reason=f"created from the command line as {role}")
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     session.commit()

@@ -17,10 +17,11 @@ from sqlmodel import Session, func, or_, select
 
 from tracker.accounts.users import may
 from tracker.config import DATA_DIR
-from tracker.models import Evidence, Person, Revision, Source, Topic, User
+from tracker.models import Evidence, Person, Source, Topic, User
 from tracker.moderation.trust import goes_live, lock_on
-from tracker.revisions import Recorder
+from tracker.revisions import Recorder, newest_revision
 from tracker.stance import load_topic
+from tracker.text import http_url
 
 # What a contributor may submit (a vote comes from the division lists, a report is second-hand).
 SUBMITTABLE_KINDS = {"statement": "A statement (speech, post, interview, letter)",
@@ -63,17 +64,6 @@ class Submission:
     source_url: str
     publisher: str = ""
     quote: str = ""
-
-
-def http_url(raw: str) -> str | None:
-    """The URL if it is an absolute http(s) address with a host, else None."""
-    url = raw.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(url) > 1000:
-        return None
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    return url
 
 
 def check(session: Session, data: Submission, today: date | None = None) -> tuple[Topic, Source | None]:
@@ -147,12 +137,6 @@ def _new_source(recorder: Recorder, url: str, publisher: str, public: bool = Tru
                                  (urlsplit(url).hostname or "").removeprefix("www.")), public=public)
     recorder.flush()
     return source
-
-
-def newest_revision(session: Session, table: str, record_id: int) -> int | None:
-    """The id of the newest revision of a record: what an edit form was opened on."""
-    return session.exec(select(func.max(Revision.id)).where(
-        Revision.table_name == table, Revision.record_id == record_id)).one()
 
 
 def _decide(session: Session, moderator: User, evidence: Evidence, values: dict[str, object],

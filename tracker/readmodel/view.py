@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tracker.models import StanceContradiction, StancePeriod, StanceShift, Topic
-from tracker.readmodel.evidence import CitedEvidence, cite, evidence_for_people, id_chunks, scale_for
+from tracker.readmodel.evidence import IN_LIST, CitedEvidence, cite, evidence_for_people, id_chunks, scale_for
 from tracker.stance import Scale
 
 CONFLICT_LABEL = "Conflicting evidence"
@@ -138,6 +138,24 @@ def contradictions(session: Session, person_id: int, topic: str) -> list[StanceC
         select(StanceContradiction).join(Topic, Topic.id == StanceContradiction.topic_id)  # type: ignore[arg-type]
         .where(Topic.slug == topic, StanceContradiction.person_id == person_id)
         .order_by(StanceContradiction.did_date, StanceContradiction.id)).all())
+
+
+def contradicting(session: Session, said_ids: Sequence[str],
+                  topic: str) -> dict[str, list[StanceContradiction]]:
+    """The contradictions whose "said" item is one of ``said_ids`` ("evidence:12"), by that id,
+    each list oldest first (e.g. the votes against a pledge someone signed)."""
+    out: dict[str, list[StanceContradiction]] = {}
+    tid = topic_id(session, topic)
+    unique = sorted(set(said_ids))
+    if tid is None:
+        return out
+    for start in range(0, len(unique), IN_LIST):
+        for found in session.exec(select(StanceContradiction).where(
+                StanceContradiction.topic_id == tid,
+                StanceContradiction.said_id.in_(unique[start:start + IN_LIST]))  # type: ignore[attr-defined]
+                .order_by(StanceContradiction.did_date, StanceContradiction.id)).all():
+            out.setdefault(found.said_id, []).append(found)
+    return out
 
 
 def tally(views: Sequence[StanceView], scale: Scale) -> list[tuple[str, int]]:

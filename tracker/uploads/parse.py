@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.stance import Scale
+from tracker.text import http_url
 from tracker.uploads.format import (
     ANSWERS,
     BY_NAME,
@@ -285,17 +286,11 @@ class _Checker:
     def _url(self, line: int, text: str) -> str | None:
         if not text:
             return None
-        try:
-            parts = urlsplit(text)
-            host = parts.hostname or ""
-        except ValueError:
-            parts, host = None, ""
-        if parts is None or parts.scheme.lower() not in ("http", "https") or "." not in host \
-                or any(c.isspace() for c in text):
+        if http_url(text) is None:
             self.add(line, f"“{_short(text)}” is not a web address: it must start with http:// or "
                      "https://.", "source_url")
             return None
-        if host.lower().removeprefix("www.") in EXAMPLE_HOSTS:
+        if (urlsplit(text).hostname or "").lower().removeprefix("www.") in EXAMPLE_HOSTS:
             self.add(line, "this is the template's example address: give the real source (or delete "
                      "the template's example row).", "source_url")
             return None

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
         assets,
         auth,
         cache,
+        campaigns,
         coverage,
         decisions,
         divisions,
@@ -41,6 +42,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(replies.bp)  # claiming a page, right of reply (not cached: per user)
     replies.init_app(app)  # rate limits on claims and responses
     submissions.init_app(app)  # rate limits on submitting
+    app.register_blueprint(campaigns.bp)  # campaign forms, pledge links (not cached: forms, secrets)
+    campaigns.init_app(app)  # the rate limit on candidates' pledge links
     app.register_blueprint(uploads.bp)  # campaign lists: upload, preview, review (not cached: per user)
     uploads.init_app(app)  # the rate limit on uploads
     app.before_request(_reject_nul)
