@@ -26,6 +26,7 @@ from flask import (
 from flask import session as flask_session
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlmodel import Session
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -97,8 +98,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("auth.account")
 
 
-def sign_in(user: User) -> None:
-    """Sign in for SESSION_HOURS (the cookie then carries an expiry)."""
+def sign_in(session: Session, user: User) -> None:
+    """Note the sign-in, commit what the request wrote, and sign ``user`` in (instead of
+    anyone signed in before) for SESSION_HOURS (the cookie then carries an expiry)."""
+    note_login(session, user)
+    session.commit()
+    logout_user()
     login_user(user)
     flask_session.permanent = True
 
@@ -132,9 +137,7 @@ def login() -> BaseResponse | str | tuple[str, int]:
         if user is None:
             form.password.errors = ["That email and password do not match an active account."]
             return render_template("auth/login.html", form=form), 401
-        note_login(session, user)
-        session.commit()
-        sign_in(user)
+        sign_in(session, user)
         flash(f"Signed in as {user.name}.", "info")
         return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
@@ -204,10 +207,7 @@ def accept(token: str) -> BaseResponse | str | tuple[str, int]:
         except AccountError as exc:
             form.password.errors = [str(exc)]
         else:
-            note_login(session, user)
-            session.commit()
-            logout_user()
-            sign_in(user)
+            sign_in(session, user)
             flash(f"Welcome, {user.name}. Your account is open.", "info")
             return redirect(url_for("auth.account"))
     status = 400 if form.errors else 200

@@ -12,6 +12,7 @@ from tracker.accounts.users import may
 from tracker.campaigns.edit import MAX_ORGANISATION, MAX_TEXT, MAX_TITLE, CampaignData
 from tracker.queries.stances import scale_for
 from tracker.text import MAX_URL
+from tracker.web.forms import Form
 
 
 def may_moderate() -> bool:
@@ -25,7 +26,7 @@ def may_administer() -> bool:
 DATE_HINT = "Give the date as day, month and year, or leave it empty."
 
 
-class CampaignForm(FlaskForm):  # type: ignore[misc]
+class CampaignForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=MAX_TITLE)])
     organisation = StringField("Organisation running the campaign",
                                validators=[DataRequired(), Length(max=MAX_ORGANISATION)])
@@ -53,14 +54,6 @@ class CampaignForm(FlaskForm):  # type: ignore[misc]
     def fill(self, data: CampaignData) -> None:
         for name in ("title", "text", "organisation", "url", "topic", "stance", "launched_on", "closes_on"):
             getattr(self, name).data = getattr(data, name)
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = getattr(self, name, None)
-            if field is not None:
-                field.errors = [*field.errors, message]
-            else:
-                self.form_errors.append(message)
 
 
 class EditCampaignForm(CampaignForm):

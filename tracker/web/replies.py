@@ -11,13 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from sqlmodel import SQLModel, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import extensions
 from tracker.accounts import mail
-from tracker.accounts.users import note_login
 from tracker.db import get_session
 from tracker.models import Claim, Person, Reply
 from tracker.queries import person_page
@@ -167,10 +166,7 @@ def verify(token: str) -> BaseResponse | str | tuple[str, int]:
             session.rollback()
             form.password.errors = [str(exc)]
         else:
-            note_login(session, user)
-            session.commit()
-            logout_user()
-            sign_in(user)
+            sign_in(session, user)
             flash(f"Thank you: your account now speaks for {person.name}. You can respond to what "  # type: ignore[union-attr]
                   "this page says.", "info")
             return redirect(url_for("people.person", slug=person.slug))  # type: ignore[union-attr]

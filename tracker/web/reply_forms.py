@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from tracker.accounts.users import MAX_PASSWORD, MIN_PASSWORD
 from tracker.replies.claims import MAX_NAME
 from tracker.replies.responses import MAX_BODY, MAX_REASON
+from tracker.web.forms import Form
 
 
 class ClaimForm(FlaskForm):  # type: ignore[misc]
@@ -42,15 +43,11 @@ class ConfirmClaimForm(FlaskForm):  # type: ignore[misc]
                              validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD)])
 
 
-class ReplyForm(FlaskForm):  # type: ignore[misc]
+class ReplyForm(Form):
     body = TextAreaField(f"Your response (plain text, at most {MAX_BODY:,} characters)",
                          validators=[Optional()])
     replied_on = DateField("The date you sign it", validators=[Optional()],
                            render_kw={"autocomplete": "off"})
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            getattr(self, name).errors = [message]
 
 
 class ApproveForm(FlaskForm):  # type: ignore[misc]

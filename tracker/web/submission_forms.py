@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,11 +17,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.moderation.submissions import MAX_QUOTE, MAX_SUMMARY, SUBMITTABLE_KINDS, Submission
 from tracker.stance import Scale
+from tracker.web.forms import Form
 
 _DATE = "Give the date as day, month and year (for example 2024-02-21)."
 
 
-class EvidenceForm(FlaskForm):  # type: ignore[misc]
+class EvidenceForm(Form):
     kind = SelectField("What kind of evidence is it?",
                        choices=[SelectChoice(k, label) for k, label in SUBMITTABLE_KINDS.items()])
     stance = SelectField("What stance does it show?", validators=[InputRequired()])
@@ -45,14 +45,6 @@ class EvidenceForm(FlaskForm):  # type: ignore[misc]
             evidence_date=self.evidence_date.data or datetime.now(UTC).date(),
             summary=self.summary.data or "", source_url=self.source_url.data or "",
             publisher=self.publisher.data or "", quote=self.quote.data or "")
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = getattr(self, name, None)
-            if field is not None:
-                field.errors = [*field.errors, message]
-            else:
-                self.form_errors.append(message)
 
 
 class SubmitForm(EvidenceForm):
