@@ -280,3 +280,13 @@ def test_each_piece_of_evidence_has_a_history(client, users, login, session) -> 
     assert f'href="/evidence/{evidence.id}/history"' in client.get(f"/people/{SLUG}").get_data(as_text=True)
     assert client.get("/evidence/99999999/history").status_code == 404
     assert client.get("/evidence/99999999999999/history").status_code == 404
+
+
+def test_going_back_never_leaves_the_site(client, users, login, session) -> None:
+    subject = person(session)
+    login(client, users["moderator"])
+    for target in ("//evil.example/x", "/\\evil.example", "https://evil.example/"):
+        response = client.post(f"/moderation/people/{subject.id}/unlock", data={"back": target})
+        assert response.headers["Location"] == f"/people/{SLUG}/history", target
+        response = client.post("/moderation/restore", data={"revision": "1", "reason": "", "back": target})
+        assert response.headers["Location"] == "/moderation", target

@@ -89,13 +89,14 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never another host) is followed after signing in."""
+def local_path(target: str | None, default: str) -> str:
+    """``target`` if it is a path on this site (never another host, however spelt), else ``default``:
+    for every "go back to" a form or link carries."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("auth.account")
+    return default
 
 
 def sign_in(session: Session, user: User) -> None:
@@ -139,7 +140,7 @@ def login() -> BaseResponse | str | tuple[str, int]:
             return render_template("auth/login.html", form=form), 401
         sign_in(session, user)
         flash(f"Signed in as {user.name}.", "info")
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(local_path(request.args.get("next"), url_for("auth.account")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

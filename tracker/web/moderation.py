@@ -23,7 +23,7 @@ from tracker.moderation.trust import lock_on
 from tracker.queries.stances import scale_for
 from tracker.readmodel import view
 from tracker.revisions import RESTORED_FROM, Recorder, RestoreError, restore
-from tracker.web.auth import role_required, signed_in_user
+from tracker.web.auth import local_path, role_required, signed_in_user
 from tracker.web.site_url import absolute_url_for
 from tracker.web.submission_forms import EditForm
 
@@ -259,9 +259,7 @@ def unlock(person_id: int) -> BaseResponse:
 
 
 def _back(person: Person) -> str:
-    target = request.form.get("back", "")
-    return target if target.startswith("/") and not target.startswith("//") else \
-        url_for("history.people", slug=person.slug)
+    return local_path(request.form.get("back"), url_for("history.people", slug=person.slug))
 
 
 @bp.post("/moderation/restore")
@@ -269,8 +267,7 @@ def _back(person: Person) -> str:
 def restore_revision() -> BaseResponse | tuple[str, int]:
     session = get_session()
     form = RestoreForm()
-    back = request.form.get("back", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for("moderation.queue")
+    back = local_path(request.form.get("back"), url_for("moderation.queue"))
     if not form.validate_on_submit() or not (form.revision.data or "").isdigit():
         flash("Say why you are restoring it.", "error")
         return redirect(back)
