@@ -26,6 +26,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -228,7 +229,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path,
         result = runner.invoke(main, args, catch_exceptions=False)
         assert result.exit_code == 0, f"tracker {' '.join(args)} failed:\n{result.output}"
 
-    server = LiveServer(url="", app=app)
+    with serving(LiveServer(url="", app=app), "live-server") as server:
+        yield server
+
+
+@contextmanager
+def serving(server: LiveServer, name: str) -> Iterator[LiveServer]:
+    """Serve ``server.app`` on a free port of 127.0.0.1 in a thread (setting ``server.url``),
+    recording exceptions raised in its views, until the block ends."""
+    app = server.app
 
     def record(_sender: Flask, exception: BaseException, **_extra: Any) -> None:
         server.exceptions.append(f"{type(exception).__name__}: {exception}")
@@ -236,7 +245,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path,
     got_request_exception.connect(record, app, weak=False)
     httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     server.url = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, name=name, daemon=True)
     thread.start()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:

@@ -19,10 +19,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import re
 import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,10 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, got_request_exception
+from flask import Flask
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
-from werkzeug.serving import make_server
 
 from tracker import create_app
 from tracker.models import Area, Candidacy, ChangeSet, Election, Evidence, Person, Upload
@@ -43,7 +40,7 @@ from tracker.queries.home import GE2024
 from tracker.readmodel import view
 from tracker.uploads.match import PeopleIndex, fold_name, name_score
 
-from .conftest import FAILURES, SCREENSHOTS, LiveServer, _open, _QuietHandler
+from .conftest import FAILURES, SCREENSHOTS, LiveServer, _open, serving
 from .test_screenshots import STICKING_OUT
 
 if TYPE_CHECKING:
@@ -287,25 +284,9 @@ def journey_server(live_server: LiveServer,
         cast = choose_cast(session)
 
     server = JourneyServer(url="", app=app, cast=cast)
-
-    def record(_sender: Flask, exception: BaseException, **_extra: Any) -> None:
-        server.exceptions.append(f"{type(exception).__name__}: {exception}")
-
-    got_request_exception.connect(record, app, weak=False)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    server.url = f"http://127.0.0.1:{httpd.server_port}"
-    app.config["SITE_URL"] = server.url  # links shown to copy (invitations, pledge links, claims)
-    thread = threading.Thread(target=httpd.serve_forever, name="journey-server", daemon=True)
-    thread.start()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    try:
+    with serving(server, "journey-server"):
+        app.config["SITE_URL"] = server.url  # links shown to copy (invitations, pledge links, claims)
         yield server
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
-        got_request_exception.disconnect(record, app)
-        app.extensions["engine"].dispose()
 
 
 def _counts(app: Flask) -> tuple[int, int, int]:
