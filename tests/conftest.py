@@ -147,7 +147,7 @@ def database_url(request: pytest.FixtureRequest, database_template: str, tmp_pat
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = create_app({
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -157,6 +157,7 @@ def app(database_url: str) -> Iterator[Flask]:
         "HTTP_RETRY_BACKOFF": 0.0,  # importers still retry, without waiting
         "PAGE_CACHE_VERSION_TTL": 0.0,  # read the data version on every request (tests count queries)
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # cheap in tests; scrypt on the site
+        "ASOF_DIR": str(tmp_path / "as-of"),  # each test's own copies of its database as of a day
     })
     yield app
     app.extensions["engine"].dispose()

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from tracker import clock
 from tracker.readmodel.view import StanceHistory
 from tracker.stance import AggregateRow, Scale
 
@@ -42,7 +43,7 @@ def timeline_figure(history: StanceHistory, scale: Scale, today: date | None = N
     """A person's stance as a step line over time, each piece of evidence a marker."""
     order = sorted(scale.stances, key=lambda s: s.rank)
     y_of = {s.key: i for i, s in enumerate(order)}
-    end = (today or date.today()).isoformat()
+    end = (today or clock.today()).isoformat()
     xs: list[str] = []
     ys: list[int] = []
     for period in history.periods:

@@ -53,6 +53,7 @@ def from_environment() -> dict[str, object]:
         "CORRECTIONS_CONTACT": os.environ.get("CORRECTIONS_CONTACT", ""),
         **network_settings(),
         **page_cache_settings(),
+        **as_of_settings(),
         **account_settings(),
     }
 
@@ -108,6 +109,18 @@ def check_production(config: dict[str, object]) -> None:
                                  "python3 -c 'import secrets; print(secrets.token_hex(32))'")
     if len(secret) < MIN_SECRET_LENGTH:
         raise ConfigurationError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production.")
+
+
+def as_of_settings() -> dict[str, object]:
+    """Pages as of a past day (tracker/web/asof.py) read a copy of the database made for the day."""
+    return {
+        # Where the copies are kept (shared by every worker process): default instance/as-of.
+        "ASOF_DIR": os.environ.get("ASOF_DIR", ""),
+        # How many days' copies are kept (the least recently read go first).
+        "ASOF_KEEP": int(_env_number("ASOF_KEEP", 20, minimum=1)),
+        # How long a request waits for a copy another request is making before a 503 "preparing".
+        "ASOF_WAIT": _env_number("ASOF_WAIT", 25.0),
+    }
 
 
 def page_cache_settings() -> dict[str, object]:

@@ -49,7 +49,8 @@ def get_engine() -> Engine:
 def get_session() -> Session:
     """The session of the current request (or CLI command), made on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        # A page as of a past day reads that day's copy (tracker/web/asof.py).
+        g.db_session = Session(g.get("db_engine") or get_engine(), expire_on_commit=False)
     return g.db_session
 
 

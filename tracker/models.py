@@ -366,6 +366,8 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = Field(default_factory=utcnow)
+    # When the first load of the public records committed (tracker/asof): set once.
+    records_began_at: datetime | None = None
 
 
 class StancePeriod(SQLModel, table=True):

@@ -191,7 +191,7 @@ class RestoreError(ValueError):
     """A revision cannot be restored (unknown, or a partial record from before change sets)."""
 
 
-def _from_json(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, Any]:
+def values_from_json(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in model.__table__.columns:  # type: ignore[attr-defined]
         if column.name not in values:
@@ -250,7 +250,7 @@ def restore(session: Session, revision_id: int, *, actor: str, reason: str,
         if current is not None:
             recorder.delete(current)
     else:
-        values = _from_json(model, revision.after)
+        values = values_from_json(model, revision.after)
         if current is None:
             recorder.add(model(**values))
         else:

@@ -10,6 +10,7 @@ import click
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from tracker.asof.moment import mark_records_began
 from tracker.db import get_engine
 from tracker.importers.base import ImportFileError, ImportResult, ImportSourceError, Progress
 from tracker.locks import (
@@ -51,6 +52,8 @@ def import_transaction(command: str | None = None) -> Iterator[Session]:
     try:
         with import_session(get_engine(), command or current_command()) as session:
             yield session
+        with get_engine().begin() as connection:
+            mark_records_began(connection)
     except (ImportRunning, ImportLockError) as exc:
         raise click.ClickException(f"{exc}.\nNothing was imported.") from exc
     except (ImportFileError, ImportSourceError) as exc:

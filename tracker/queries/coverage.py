@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.models import Body, Candidacy, Election, Membership, Topic
 from tracker.prose.coverage import coverage_sentence, unrecorded_sentence
 from tracker.queries.home import GE2024, sitting_mp_ids
@@ -112,7 +113,7 @@ def coverage_rows(items: list[TopicCoverage], today: date) -> list[dict[str, obj
 
 def coverage_summary(session: Session, today: date | None = None) -> dict[str, object]:
     """What `tracker stats --json` reports under "coverage"."""
-    today = today or date.today()
+    today = today or clock.today()
     items = coverage(session, today)
     return {"on": today.isoformat(),
             "topics": {item.topic: {"name": item.name, "sentence": coverage_sentence(item),

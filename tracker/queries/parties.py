@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import (
     Affiliation,
     Area,
@@ -69,7 +70,7 @@ class Councillor:
 
     @property
     def current(self) -> bool:
-        return self.left_on is None or self.left_on > date.today()
+        return self.left_on is None or self.left_on > clock.today()
 
     @property
     def notes(self) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import (
     Evidence,
     Party,
@@ -145,7 +146,7 @@ def current_party(session: Session, person_id: int, on: date | None = None) -> P
 
     rows = session.exec(select(Affiliation, Party).join(Party, Party.id == Affiliation.party_id)  # type: ignore[arg-type]
                         .where(Affiliation.person_id == person_id)).all()
-    day = on or date.today()
+    day = on or clock.today()
     live = [(a, p) for a, p in rows
             if (a.start_date is None or a.start_date <= day) and (a.end_date is None or a.end_date > day)]
     live.sort(key=lambda ap: ap[0].start_date or date.min)

@@ -7,6 +7,7 @@ from flask import Flask, Response, abort, current_app, render_template, request
 
 def init_app(app: Flask) -> None:
     from tracker.web import (
+        asof,
         assets,
         auth,
         cache,
@@ -49,9 +50,11 @@ def init_app(app: Flask) -> None:
     app.before_request(_reject_nul)
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
-    cache.init_app(app, [public.bp, people.bp, places.bp, parties.bp, divisions.bp, decisions.bp,
-                         elections.bp, pledges.bp, history.bp, coverage.bp],
-                   conditions={"search.search": search.is_name_search})
+    shown = [public.bp, people.bp, places.bp, parties.bp, divisions.bp, decisions.bp,
+             elections.bp, pledges.bp, history.bp, coverage.bp]
+    cache.init_app(app, shown, conditions={"search.search": search.is_name_search})
+    # Every page that shows the data can be seen as it stood at the end of a past day.
+    asof.init_app(app, [bp.name for bp in shown] + [search.bp.name])
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)

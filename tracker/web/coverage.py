@@ -9,11 +9,11 @@ A known value that matches nobody is an empty list that says so.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from flask import Blueprint, Response, request
 from sqlmodel import Session
 
+from tracker import clock
 from tracker.db import get_session
 from tracker.exports.coverage import COVERAGE, CoverageData
 from tracker.prose.coverage import GROUP_LABELS, ROLE_LABELS, unrecorded_sentence
@@ -73,7 +73,7 @@ def index() -> Response | str:
     topic = requested_topic()
     scale = scale_for(topic)
     filters = requested_filters(session, q.region_names(session))
-    found = q.unknowns(session, topic, date.today())
+    found = q.unknowns(session, topic, clock.today())
     rows = found.matching(filters)
     choices = found.choices(filters)
     parties = {c.value: c.label for c in choices["party"]}

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask import Flask
 
+from tracker import clock
 from tracker.queries.stances import scale_for
 from tracker.stance import format_day
 from tracker.web.assets import plotly_url
@@ -49,6 +50,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["share_of"] = share_of
     app.jinja_env.globals["scale_for"] = scale_for
-    app.jinja_env.globals["today"] = date.today
+    app.jinja_env.globals["today"] = clock.today
     app.jinja_env.globals["plotly_url"] = plotly_url
     app.jinja_env.globals["known_topics"] = known_topics

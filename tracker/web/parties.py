@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, url_for
 
-from tracker import charts
+from tracker import charts, clock
 from tracker.db import get_session
 from tracker.exports.parties import PARTIES, PARTY, PartiesData, PartyData
 from tracker.queries import parties as q
@@ -35,7 +35,7 @@ def plausible_slug(slug: str) -> bool:
 
 @bp.get("/parties")
 def index() -> Response | str:
-    summaries, election = q.party_index(get_session(), date.today())
+    summaries, election = q.party_index(get_session(), clock.today())
     return page("parties.html", PARTIES.bind(PartiesData(summaries)), "parties",
                 with_mps=[s for s in summaries if s.sitting_mps],
                 others=[s for s in summaries if not s.sitting_mps], election=election)
@@ -47,7 +47,7 @@ def party(slug: str) -> Response | str:
     found = q.party_by_slug(session, slug) if plausible_slug(slug) else None
     if found is None:
         abort(404)
-    today = date.today()
+    today = clock.today()
     topic_slug = requested_topic()
     scale = scale_for(topic_slug)
     topic = topic_row(session, topic_slug)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort
 
-from tracker import charts
+from tracker import charts, clock
 from tracker.db import get_session
 from tracker.exports.places import CONSTITUENCY, COUNCIL, ConstituencyData, CouncilData
 from tracker.queries import councils as council_queries
@@ -36,7 +35,7 @@ def constituency(slug: str) -> Response | str:
     area = places.area_by_slug(session, slug)
     if area is None or area.kind != places.CONSTITUENCY:
         abort(404)
-    today = date.today()
+    today = clock.today()
     topic = requested_topic()
     scale = scale_for(topic)
     seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]
@@ -72,7 +71,7 @@ def council(slug: str) -> Response | str:
     area = places.area_by_slug(session, slug)
     if area is None or area.kind != places.COUNCIL:
         abort(404)
-    today = date.today()
+    today = clock.today()
     topic = requested_topic()
     scale = scale_for(topic)
     seats = places.seats_for_area(session, area.id)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from tracker import charts
+from tracker import charts, clock
 from tracker.db import get_session
 from tracker.exports.public import CHANGES, HOME, METHODOLOGY, ChangesData, HomeData
 from tracker.prose.charts import chart_summary
@@ -29,7 +29,7 @@ FEED_SIZE = 50
 @bp.get("/")
 def home() -> Response | str:
     session = get_session()
-    today = date.today()
+    today = clock.today()
     topic = requested_topic()
     scale = scale_for(topic)
     if not home_q.has_data(session):

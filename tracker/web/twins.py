@@ -21,11 +21,11 @@ facts the view already holds, never by a query or ``url_for`` of their own.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Response, render_template, request, url_for
+from flask import Response, g, render_template, request, url_for
 
+from tracker import clock
 from tracker.exports.formats import csv_chunks, json_chunks
 from tracker.exports.schema import ExportTable, PageTables, Twin
 from tracker.web.pagination import list_parameters
@@ -97,6 +97,8 @@ def page(template: str, twin: Twin[Any], filename: str, **context: Any) -> Respo
         response = Response(csv_chunks(table.column_names, rows), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
         return response
-    head = {"page": absolute(request.path), "generated": date.today().isoformat(),
+    as_of = g.get("as_of_day")
+    head = {"page": absolute(request.path), "generated": clock.real_today().isoformat(),
+            "as_of": as_of.isoformat() if as_of else None,
             "tables": index(twin.tables), "table": table.name}
     return Response(json_chunks(head, table.column_names, rows), mimetype="application/json")
