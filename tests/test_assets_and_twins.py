@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from plotly.offline import get_plotlyjs_version
 
-from tracker import charts
+from tracker import chart_frames, charts
 from tracker.queries.stances import scale_for
 from tracker.stance import AggregateRow
 
@@ -58,15 +58,15 @@ def test_chart_json_cannot_close_its_script_tag():
     assert "</script>" not in text and json.loads(text)["data"][0]["name"].startswith("</script>")
 
 
-def test_stacked_figure_sums_groups_and_keeps_scale_colours():
+def test_stacked_figures_plot_their_frame_and_keep_scale_colours():
     scale = scale_for("ceasefire")
     day = date(2024, 1, 1)
-    rows = [AggregateRow(day, "Labour", "ceasefire", 3), AggregateRow(day, "SNP", "ceasefire", 2),
-            AggregateRow(day, "Labour", "unknown", 5)]
-    figure = charts.stacked_figure(rows, scale)
+    rows = [AggregateRow(day, "Labour", "ceasefire", 3), AggregateRow(day, "Labour", "unknown", 5)]
+    figure = charts.counts_figure(chart_frames.monthly_counts(rows, scale), scale)
     by_name = {t["name"]: t for t in figure["data"]}
-    assert by_name[scale["ceasefire"].short]["y"] == [5]
+    assert by_name[scale["ceasefire"].short]["y"] == [3]
+    assert by_name[scale["ceasefire"].short]["customdata"] == [[3, 8]]  # of the party's 8 MPs that day
     assert by_name[scale["ceasefire"].short]["marker"]["color"] == scale["ceasefire"].colour
     assert by_name[scale["ceasefire"].short]["hovertemplate"].startswith(scale.label("ceasefire"))
-    percent = charts.stacked_figure(rows, scale, percent=True)
-    assert {t["name"]: t["y"] for t in percent["data"]}[scale["unknown"].short] == [50.0]
+    percent = charts.shares_figure(chart_frames.monthly_shares(rows, scale), scale)
+    assert {t["name"]: t["y"] for t in percent["data"]}[scale["unknown"].short] == [62.5]

@@ -40,6 +40,7 @@ PAGES: dict[str, list[str]] = {
     "history": ["/people/tahir-ali/history", "/pledges/no-ceasefire-no-vote/history"],
     "change_set": ["/changes/1"],
     "coverage": ["/coverage", "/coverage?topic=palestine-action&region=london"],
+    "compare": ["/compare?people=tahir-ali,rishi-sunak,keir-starmer"],
 }
 
 
@@ -143,7 +144,8 @@ def test_one_table_per_url_and_what_a_url_without_table_gives(cli, client):
 
 @pytest.mark.parametrize(("url", "message"), [
     ("/people/sophia-naqvi?format=json&table=x",
-     "table: unknown table 'x'; this page has: evidence, stance_periods, shifts_and_contradictions, votes, "
+     "table: unknown table 'x'; this page has: evidence, stance_periods, stance_chart, "
+     "shifts_and_contradictions, votes, "
      "parties, decisions_on_the_day, names, edms, replies"),
     ("/methodology?format=csv&table=stancez", "table: unknown table 'stancez'; this page has: stances, "
                                               "evidence_strength"),

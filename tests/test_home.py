@@ -69,12 +69,13 @@ def test_home_figures_match_an_independent_count(cli, client, session, shared_da
     assert panels == [f"<b>{p}</b>" for p in ("Labour", "Conservative", "SNP", "Liberal Democrat", "Other")]
     assert "The numbers behind this chart" in chart
     assert 'href="/?format=csv&amp;table=commons_by_party"' in chart
+    assert 'href="/methodology#chart-commons-by-party"' in chart
     chart_csv = client.get("/?format=csv&table=commons_by_party").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(chart_csv)))
-    assert list(rows[0]) == ["month", "party", "stance", "stance_label", "count"]
+    assert list(rows[0]) == ["day", "party", "stance", "stance_label", "count", "members", "percent"]
     assert {r["party"] for r in rows} == {"Labour", "Conservative", "SNP", "Liberal Democrat", "Other"}
-    assert rows[0]["month"] == "2023-10-01"
-    counts = {(r["month"], r["party"], r["stance"]): int(r["count"]) for r in rows}
+    assert rows[0]["day"] == "2023-10-01"
+    counts = {(r["day"], r["party"], r["stance"]): int(r["count"]) for r in rows}
     # The 57 ayes on amendment (h) of members labelled Labour (the 56 Labour ayes and Andy
     # McDonald, whom TWFY labels Labour), and 5 with no vote recorded who signed 61430 or 61468.
     assert counts[("2023-12-01", "Labour", "ceasefire")] == 62

@@ -86,15 +86,15 @@ def test_labour_page_with_the_real_data(real_data, client, count_queries, sessio
     assert "The numbers behind this chart" in page
     by_month = {day: _ceasefire(session, _labour_sitting_on(real_data, day), day)
                 for day in (date(2023, 11, 1), date(2023, 12, 1))}
-    assert re.search(rf"<td>Nov 2023</td><td>{by_month[date(2023, 11, 1)]}</td>", page)
-    assert re.search(rf"<td>Dec 2023</td><td>{by_month[date(2023, 12, 1)]}</td>", page)
-    link = re.search(r'<a href="([^"]+)">Download the chart’s data \(CSV\)</a>', page)
+    assert re.search(rf"<td>1 Nov 2023</td><td>{by_month[date(2023, 11, 1)]}</td>", page)
+    assert re.search(rf"<td>1 Dec 2023</td><td>{by_month[date(2023, 12, 1)]}</td>", page)
+    link = re.search(r'<a href="([^"]+)">Download this chart’s data \(CSV\)</a>', page)
     assert link
     monthly = _csv(client.get(link.group(1).replace("&amp;", "&")))
-    assert list(monthly[0]) == ["month", "party", "stance", "stance_label", "count"]
-    counts = {(r["month"], r["stance"]): int(r["count"]) for r in monthly}
-    assert counts[("2023-11", "ceasefire")] == by_month[date(2023, 11, 1)]
-    assert counts[("2023-12", "ceasefire")] == by_month[date(2023, 12, 1)]
+    assert list(monthly[0]) == ["day", "party", "stance", "stance_label", "count", "members"]
+    counts = {(r["day"], r["stance"]): int(r["count"]) for r in monthly}
+    assert counts[("2023-11-01", "ceasefire")] == by_month[date(2023, 11, 1)]
+    assert counts[("2023-12-01", "ceasefire")] == by_month[date(2023, 12, 1)]
     assert {r["party"] for r in monthly} == {"Labour"}
     figure = json.loads(re.search(r'id="party-chart-figure">(.*?)</script>', page, re.S).group(1))
     ceasefire_trace = next(t for t in figure["data"] if t["marker"]["color"] == SCALE["ceasefire"].colour)

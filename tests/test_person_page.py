@@ -94,6 +94,6 @@ def test_person_twins_answer(cli, client, twin_rows):
     assert csv_text.splitlines()[0].startswith("person,start,end,stance")
     body = json.loads(client.get("/people/sophia-naqvi?format=json").get_data(as_text=True))
     assert list(body["tables"]) == [
-        "evidence", "stance_periods", "shifts_and_contradictions", "votes", "parties", "decisions_on_the_day",
-        "names", "edms", "replies"]
+        "evidence", "stance_periods", "stance_chart", "shifts_and_contradictions", "votes", "parties",
+        "decisions_on_the_day", "names", "edms", "replies"]
     assert all(r["source_url"] or r["source"] for r in twin_rows("/people/sophia-naqvi", "evidence"))

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from tracker.exports.charts import COUNT_TABLE, chart_table
 from tracker.exports.columns import COMMON, cols, stance_columns
 from tracker.exports.schema import Column, ExportTable, PageTables, Row
 from tracker.queries import parties as q
 from tracker.queries.stances import source_label
 from tracker.readmodel.view import StanceView
-from tracker.stance import AggregateRow, Scale
+from tracker.stance import Scale
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class PartyData:
     council: Sequence[q.Councillor]
     lines: Sequence[q.PartyLine]
     stances: Mapping[int, StanceView]
-    monthly: Sequence[AggregateRow]
+    chart: pd.DataFrame | None  # the chart's frame (tracker.chart_frames.monthly_counts)
     tally: Sequence[tuple[str, int]]
     scale: Scale
 
@@ -56,7 +61,6 @@ def _lines(d: PartyData) -> Iterable[Row]:
 
 
 PARTY_SLUG = COMMON["party_slug"].but(name="party")
-MONTH = Column("month", "string", "The month, YYYY-MM: the count is of the 1st of that month.")
 
 PARTY = PageTables[PartyData]("party", "/parties/<slug>", (
     ExportTable("stance_now", "Sitting MPs of the party today, counted by their current recorded stance.",
@@ -64,12 +68,10 @@ PARTY = PageTables[PartyData]("party", "/parties/<slug>", (
                      Column("sitting_mps", "integer", "How many sitting MPs of the party hold that stance.")),
                 lambda d: ({"party": d.slug, "stance": key, "stance_label": d.scale.label(key),
                             "sitting_mps": n} for key, n in d.tally)),
-    ExportTable("stance_by_month", "MPs sitting for the party on the 1st of each month, by stance on that "
-                                   "day (the party page chart's data).",
-                cols(MONTH, "party", "stance", "stance_label",
-                     COMMON["count"].but(description="How many of the party's MPs held that stance.")),
-                lambda d: ({"month": f"{r.day:%Y-%m}", "party": r.group, "stance": r.stance,
-                            "stance_label": d.scale.label(r.stance), "count": r.count} for r in d.monthly)),
+    chart_table("stance_by_month", "MPs sitting for the party on the 1st of each month, by their stance on "
+                "that day: the party page chart's data, row for row (how it is counted: "
+                "/methodology#chart-party-by-month).",
+                COUNT_TABLE, lambda d: d.chart),
     ExportTable("official_line", "The party's official line: context, never counted as a member's own "
                                  "stance.",
                 cols(PARTY_SLUG, "date", COMMON["kind"].but(description="What kind of evidence."), "stance",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tracker.exports.charts import TIMELINE_TABLE, chart_table
 from tracker.exports.columns import COMMON, SPACED_URLS, cols
 from tracker.exports.replies import replies_table
 from tracker.exports.schema import Column, ExportTable, PageTables, Row
@@ -14,6 +15,9 @@ from tracker.prose.stances import shift_text
 from tracker.queries.decisions import DecisionRecord
 from tracker.queries.edms import SignedMotion
 from tracker.queries.stances import source_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class PersonData:
     names: Sequence[Row]  # tracker.queries.person_names.names_of
     edms: Sequence[Row]  # motion_row of each motion signed
     replies: Sequence[Row] = ()  # tracker.queries.replies.PersonReplies.rows
+    chart: pd.DataFrame | None = None  # the stance chart's frame (tracker.chart_frames.stance_points)
 
 
 def _urls(evidence: Iterable[dict[str, Any] | None]) -> str | None:
@@ -98,6 +103,11 @@ PERSON = PageTables[PersonData]("person", "/people/<slug>", (
                     "spaces (vote:<id> for a vote)."),
              SOURCES.but(description=f"The sources of the evidence that opened the period: {SPACED_URLS}.")),
         _periods),
+    chart_table(
+        "stance_chart",
+        "The stance chart's data, row for row: each step of its line (a period of one stance) and each dot "
+        "(a piece of evidence), oldest first (how it is drawn: /methodology#chart-stance-over-time).",
+        TIMELINE_TABLE, lambda d: d.chart),
     ExportTable(
         "shifts_and_contradictions",
         "Changes of stance (kind = shift) and votes against what the person had said or pledged "

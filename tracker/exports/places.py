@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tracker.exports.charts import TIMELINE_TABLE, chart_table
 from tracker.exports.columns import COMMON, SPACED_URLS, cols, stance_columns
 from tracker.exports.schema import Column, ExportTable, PageTables, Row
 from tracker.models import Area
 from tracker.queries.councils import Overlap, Tiers, council_type_name
 from tracker.queries.places import PartyNow, RelatedSeat, Seat, Stood
 from tracker.readmodel.view import STANCE_COLUMNS, StanceHistory
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class ConstituencyData:
     stances: Mapping[int, StanceHistory]
     today: date
     councils: Sequence[Overlap]
+    charts: pd.DataFrame | None = None  # the current MPs' stance charts (tracker.chart_frames.stance_points)
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,10 @@ CONSTITUENCY = PageTables[ConstituencyData]("constituency", "/constituencies/<sl
                      COMMON["source_url"].but(type="string", description="The sources of the evidence that "
                                               f"opened the period: {SPACED_URLS}.")),
                 _periods),
+    chart_table("stance_chart", "The current MP's stance chart's data, row for row (one chart per current "
+                "MP, by person): each step of its line (a period of one stance) and each dot (a piece of "
+                "evidence), oldest first (how it is drawn: /methodology#chart-stance-over-time).",
+                TIMELINE_TABLE, lambda d: d.charts),
     ExportTable("councils", "Councils overlapping the constituency, largest share first.",
                 cols("council", COMMON["name"].but(description="The council's name."), COUNCIL_TYPE,
                      "gss_code", SHARE, THROUGH, BASIS),

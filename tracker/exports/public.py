@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
+from tracker.exports.charts import SHARE_TABLE, chart_table
 from tracker.exports.columns import COMMON, cols
 from tracker.exports.schema import Column, ExportTable, PageTables, Row
 from tracker.models import REVISION_ACTIONS
@@ -13,7 +15,10 @@ from tracker.queries import changes as changes_q
 from tracker.queries import coverage as coverage_q
 from tracker.queries import divisions as divisions_q
 from tracker.queries import home as home_q
-from tracker.stance import SIDES, AggregateRow, Scale
+from tracker.stance import SIDES, Scale
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,7 @@ class HomeData:
     scale: Scale
     mps: home_q.StanceCounts | None = None  # None: an empty database
     candidates: home_q.CandidateFigures | None = None
-    commons: Sequence[AggregateRow] = ()  # the chart's numbers
+    chart: pd.DataFrame | None = None  # the chart's frame (tracker.chart_frames.monthly_shares)
     latest: Sequence[changes_q.Change] = ()
     coverage: Sequence[coverage_q.TopicCoverage] = ()
     tracked_votes: Sequence[divisions_q.DivisionSummary] = field(default_factory=list)
@@ -78,15 +83,11 @@ HOME = PageTables[HomeData]("home", "/", (
                      COMMON["count"].but(description="How many hold that stance."),
                      Column("out_of", "integer", "All sitting MPs, or all GE2024 candidacies.")),
                 _headline),
-    ExportTable("commons_by_party", "Sitting MPs on the 1st of each month by party (Labour, Conservative, "
-                                    "SNP, Liberal Democrat, Other) and stance; the home page chart's data.",
-                cols("month", COMMON["party"].but(description="Labour, Conservative, SNP, Liberal Democrat "
-                                                              "or Other."),
-                     "stance", "stance_label",
-                     COMMON["count"].but(description="Sitting MPs of that party holding that stance that "
-                                                     "day.")),
-                lambda d: ({"month": r.day, "party": r.group, "stance": r.stance,
-                            "stance_label": d.scale.label(r.stance), "count": r.count} for r in d.commons)),
+    chart_table("commons_by_party", "Sitting MPs on the 1st of each month by party group (Labour, "
+                "Conservative, SNP, Liberal Democrat, Other) and stance, with the percentage of the group's "
+                "MPs: the home page chart's data, row for row (how it is counted: "
+                "/methodology#chart-commons-by-party).",
+                SHARE_TABLE, lambda d: d.chart),
     ExportTable("latest_changes", "The newest changes to evidence, votes, party memberships and seats.",
                 CHANGES_COLUMNS, lambda d: (changes_q.change_row(c) for c in d.latest)),
     ExportTable("coverage", "Per topic and group, how many hold a recorded stance: at least one vote, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker.exports import compare as compare_tables
 from tracker.exports import coverage as coverage_tables
 from tracker.exports import decisions, divisions, elections, history, parties, people, places, pledges, public
 from tracker.exports import search as search_tables
@@ -21,6 +22,7 @@ REGISTRY: dict[str, PageTables[Any]] = {p.page: p for p in (
     parties.PARTIES, parties.PARTY, divisions.DIVISIONS, divisions.DIVISION,
     decisions.DECISIONS, decisions.DECISION, elections.ELECTIONS, elections.ELECTION,
     pledges.PLEDGES, pledges.PLEDGE, history.HISTORY, history.CHANGE_SET, coverage_tables.COVERAGE,
+    compare_tables.COMPARE,
 )}
 
 

@@ -12,6 +12,7 @@ modules here turn that data into words for pages, twins, feeds and the CLI:
 * ``decisions``: decisions taken without a division.
 * ``coverage``: who holds a recorded stance.
 * ``sources``: a source named in a line.
+* ``charts``: what a chart shows, its hover text, and how each chart counts (/methodology).
 
 Dependencies point one way: these modules read models, the stance engine's
 types and plain values, never queries, pages, importers or the database.

@@ -12,11 +12,13 @@ def init_app(app: Flask) -> None:
         auth,
         cache,
         campaigns,
+        compare,
         coverage,
         decisions,
         divisions,
         elections,
         errors,
+        feeds,
         filters,
         history,
         moderation,
@@ -36,7 +38,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.context_processor(topic_nav)
     for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets,
-                   history, auth, coverage, submissions, moderation):
+                   history, auth, coverage, submissions, moderation, feeds, compare):
         app.register_blueprint(module.bp)
     search.init_app(app)  # the postcode rate limit, on the registered view
     auth.init_app(app)  # the user loader; rate limits on signing in
@@ -51,7 +53,7 @@ def init_app(app: Flask) -> None:
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
     shown = [public.bp, people.bp, places.bp, parties.bp, divisions.bp, decisions.bp,
-             elections.bp, pledges.bp, history.bp, coverage.bp]
+             elections.bp, pledges.bp, history.bp, coverage.bp, feeds.bp, compare.bp]
     cache.init_app(app, shown, conditions={"search.search": search.is_name_search})
     # Every page that shows the data can be seen as it stood at the end of a past day.
     asof.init_app(app, [bp.name for bp in shown] + [search.bp.name])

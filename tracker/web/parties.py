@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort
 
-from tracker import charts, clock
+from tracker import chart_frames, charts, clock
 from tracker.db import get_session
 from tracker.exports.parties import PARTIES, PARTY, PartiesData, PartyData
+from tracker.prose.charts import party_chart_summary
 from tracker.queries import parties as q
 from tracker.queries.aggregates import stance_counts
 from tracker.queries.stances import scale_for, topic_row
 from tracker.readmodel import view
-from tracker.stance import AggregateRow, Scale
+from tracker.web import page_charts as links
 from tracker.web.pagination import paginate
 from tracker.web.topics import requested_topic
 from tracker.web.twins import page, requested_format
@@ -83,26 +83,17 @@ def party(slug: str) -> Response | str:
                    if r.group == found.name]
     except LookupError:  # no House of Commons in this database yet
         monthly = []
-    twin = PARTY.bind(PartyData(found.slug, current, past, council, lines, stances, monthly, tally, scale))
+    # The chart's one frame: its figure, its table and its CSV (the twin's stance_by_month).
+    frame = chart_frames.monthly_counts(monthly, scale)
+    twin = PARTY.bind(PartyData(found.slug, current, past, council, lines, stances, frame, tally, scale))
     return page(
         "party.html", twin, found.slug,
         party=found, scale=scale, current=current, past=past, council_total=len(on_council), lines=lines,
         stances=stances, tally=tally, total_now=len(current),
         current_page=current_page, past_page=past_page, council_now=council_now, council_left=council_left,
-        chart_json=charts.to_json(charts.stacked_figure(monthly, scale)) if monthly else None,
-        chart_table=monthly_display(monthly, scale),
-        chart_csv=url_for("parties.party", slug=found.slug, table="stance_by_month", format="csv"),
+        chart_json=None if frame.empty else charts.to_json(charts.counts_figure(frame, scale)),
+        chart_table=chart_frames.count_table(frame, scale),
+        chart_summary=party_chart_summary(list(chart_frames.records(frame)), scale, found.name),
+        chart_links=links.chart_links("stance_by_month", links.PARTY_BY_MONTH),
+        tally_links=links.chart_links("stance_now", links.COUNTING),
         chart_from=CHART_FROM)
-
-
-def monthly_display(rows: Sequence[AggregateRow], scale: Scale) -> dict[str, object]:
-    """The chart's numbers as one row per month, a column per stance label (for the HTML table)."""
-    months: dict[date, dict[str, object]] = {}
-    totals: dict[date, int] = {}
-    for r in rows:
-        row = months.setdefault(r.day, {"Month": f"{r.day:%b %Y}"})
-        row[scale.label(r.stance)] = r.count
-        totals[r.day] = totals.get(r.day, 0) + r.count
-        row["Total"] = totals[r.day]
-    columns = ("Month", *(level.label for level in scale.stances), "Total")
-    return {"columns": columns, "rows": [months[d] for d in sorted(months)]}

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort
 
-from tracker import charts
+from tracker import clock
 from tracker.db import get_session
 from tracker.exports.people import PERSON, PersonData
 from tracker.models import Division
@@ -24,11 +24,12 @@ from tracker.queries.stances import (
 )
 from tracker.readmodel import view
 from tracker.stance import Scale
+from tracker.web import page_charts
 from tracker.web.decisions import person_context
 from tracker.web.pagination import paginate
 from tracker.web.person_edms import person_edm_section
 from tracker.web.topics import requested_topic, topic_choices
-from tracker.web.twins import page, table_url
+from tracker.web.twins import page
 
 bp = Blueprint("people", __name__)
 # A person's votes, evidence and the motions they signed that count towards no stance run to
@@ -66,7 +67,9 @@ def person(slug: str) -> Response | str:
     names = names_of(session, found.id)  # type: ignore[arg-type]
     edms = person_edm_section(session, found)
     replies = person_replies(session, found, topic_slug)
-    twin = PERSON.bind(PersonData(found.slug, report, votes, decisions, names, edms, replies.rows))
+    # The stance chart's one frame: its figure and its CSV (the twin's stance_chart).
+    chart, timeline_chart, _steps = page_charts.stance_chart(held[0], scale, found.slug, clock.today())
+    twin = PERSON.bind(PersonData(found.slug, report, votes, decisions, names, edms, replies.rows, chart))
     return page(
         "person.html", twin, found.slug,
         person=found, report=report, roles=roles, history=history, votes=votes,
@@ -82,8 +85,8 @@ def person(slug: str) -> Response | str:
         candidatures=person_page.candidatures(session, found.id),  # type: ignore[arg-type]
         party_context=party_context, scale=scale, topic_summaries=topic_summaries, decisions=decisions,
         also_known_as=also_known_as(found.name, names), edms=edms,
-        timeline_chart=charts.to_json(charts.timeline_figure(held[0], scale)),
-        periods_csv=table_url("csv", "stance_periods"), replies=replies)
+        timeline_chart=timeline_chart, replies=replies,
+        chart_links=page_charts.chart_links("stance_chart", page_charts.STANCE_OVER_TIME))
 
 
 def vote_rows(report: dict[str, Any], divisions: dict[str, Division], scale: Scale,

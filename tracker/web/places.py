@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint, Response, abort
 
-from tracker import charts, clock
+from tracker import chart_frames, clock
 from tracker.db import get_session
 from tracker.exports.places import CONSTITUENCY, COUNCIL, ConstituencyData, CouncilData
 from tracker.queries import councils as council_queries
@@ -18,10 +17,11 @@ from tracker.queries.places import Seat
 from tracker.queries.stances import scale_for, source_label
 from tracker.readmodel import view
 from tracker.readmodel.view import StanceHistory
-from tracker.stance import Scale, format_day
+from tracker.stance import Scale
+from tracker.web import page_charts
 from tracker.web.pagination import Pager, paginate
 from tracker.web.topics import requested_topic
-from tracker.web.twins import page, table_url
+from tracker.web.twins import page
 
 bp = Blueprint("places", __name__)
 # The newest pieces of evidence behind the MP's stance shown on a constituency page (the rest
@@ -51,9 +51,14 @@ def constituency(slug: str) -> Response | str:
     stances = view.histories(session, sorted(people_ids), topic)  # type: ignore[type-var]
     current = [s for s in seats if s.is_current(today)]
     past = [s for s in seats if not s.is_current(today)]
-    charts_for = [(s, *stance_chart(stances[s.person.id], scale)) for s in current]  # type: ignore[index]
+    # Each current MP's stance chart from one frame; the frames together are the twin's stance_chart.
+    made = [(s, *page_charts.stance_chart(stances[s.person.id], scale, s.person.slug, today))  # type: ignore[index]
+            for s in current]
+    charts_for = [(s, figure, table) for s, _frame, figure, table in made]
+    frames = chart_frames.concat([frame for _s, frame, _figure, _table in made],
+                                 chart_frames.TIMELINE_COLUMNS)
     twin = CONSTITUENCY.bind(ConstituencyData(area, seats, stood, related, councillors, stances, today,
-                                              councils))
+                                              councils, frames))
     councillors_page = paginate(councillors, parameter="councillors_page", table="councillors",
                                 anchor="councils-h")
     return page(
@@ -62,7 +67,7 @@ def constituency(slug: str) -> Response | str:
         councillors=councillors, councillors_page=councillors_page,
         councils_here=councils_here(councils, councillors, councillors_page, stances, scale),
         stances=stances, scale=scale, charts_for=charts_for, evidence_shown=MP_EVIDENCE_SHOWN,
-        periods_csv=table_url("csv", "stance_periods"))
+        chart_links=page_charts.chart_links("stance_chart", page_charts.STANCE_OVER_TIME))
 
 
 @bp.get("/councils/<slug>")
@@ -121,10 +126,3 @@ def _by_name(seat: Seat) -> tuple[str, int]:
     """Lists are paged, so their order is total: people who share a name keep their places."""
     return seat.person.sort_name, seat.person.id  # type: ignore[return-value]
 
-
-def stance_chart(history: StanceHistory, scale: Scale) -> tuple[str, dict[str, Any]]:
-    """A person's stance step chart and its table alternative (from, to, stance in words)."""
-    rows = [{"from": format_day(p.start) if p.start else "—", "to": format_day(p.end) if p.end else "now",
-             "stance": p.label} for p in history.periods]
-    figure = charts.to_json(charts.timeline_figure(history, scale))
-    return figure, {"columns": ["from", "to", "stance"], "rows": rows}

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 
-from tracker import charts, clock
+from tracker import chart_frames, charts, clock
 from tracker.db import get_session
 from tracker.exports.public import CHANGES, HOME, METHODOLOGY, ChangesData, HomeData
-from tracker.prose.charts import chart_summary
+from tracker.prose import charts as chart_prose
 from tracker.queries import changes as changes_q
 from tracker.queries import coverage as coverage_q
 from tracker.queries import divisions as divisions_q
 from tracker.queries import home as home_q
 from tracker.queries.stances import scale_for
-from tracker.stance import AggregateRow, Scale
+from tracker.readmodel.view import CONFLICT_LABEL
+from tracker.web import page_charts as links
 from tracker.web.params import page_arg
+from tracker.web.parties import CHART_FROM as PARTY_CHART_FROM
 from tracker.web.site_url import absolute_url_for, tag_authority
 from tracker.web.topics import requested_topic
 from tracker.web.twins import page
@@ -37,27 +38,19 @@ def home() -> Response | str:
     members = coverage_q.group_members(session, today)
     mps = home_q.sitting_mp_stances(session, today, topic)
     candidates = home_q.candidate_figures(session, today, topic=topic)
-    rows = home_q.commons_by_party(session, today, topic)
+    # The chart's one frame: its figure, its table and its CSV (the twin's commons_by_party).
+    frame = chart_frames.monthly_shares(home_q.commons_by_party(session, today, topic), scale)
     votes = divisions_q.division_index(session, topic)
-    panels = [p for p in home_q.PANEL_ORDER if any(r.group == p and r.count for r in rows)]
     latest = changes_q.recent_changes(session, 1, 8, counted=False)
     coverage = coverage_q.coverage(session, today, members)
-    twin = HOME.bind(HomeData(today, scale, mps, candidates, rows, latest.changes, coverage, votes))
-    figure = charts.to_json(charts.small_multiples(rows, scale, panels)) if rows else None
+    twin = HOME.bind(HomeData(today, scale, mps, candidates, frame, latest.changes, coverage, votes))
+    figure = None if frame.empty else charts.to_json(charts.shares_figure(frame, scale))
     return page("home.html", twin, "home",
                 has_data=True, scale=scale, today=today, mps=mps, coverage=coverage, tracked_votes=votes,
-                candidates=candidates, figure=figure, chart_table=chart_pivot(rows, scale),
-                chart_summary=chart_summary(rows, scale), latest=latest.changes,
-                chart_csv=url_for("public.home", format="csv", table="commons_by_party"))
-
-
-def chart_pivot(rows: list[AggregateRow], scale: Scale) -> dict[str, Any]:
-    """The chart's numbers as a readable table: one row per month and party, a column per stance."""
-    cells: dict[tuple[date, str], dict[str, Any]] = {}
-    for r in rows:
-        row = cells.setdefault((r.day, r.group), {"month": r.day.strftime("%b %Y"), "party": r.group})
-        row[scale[r.stance].short] = r.count
-    return {"columns": ["month", "party", *(s.short for s in scale.stances)], "rows": list(cells.values())}
+                candidates=candidates, figure=figure, chart_table=chart_frames.share_table(frame, scale),
+                chart_summary=chart_prose.chart_summary(list(chart_frames.records(frame)), scale),
+                latest=latest.changes,
+                chart_links=links.chart_links("commons_by_party", links.COMMONS_BY_PARTY))
 
 
 @bp.get("/changes")
@@ -90,5 +83,12 @@ def methodology() -> Response | str:
     scale = scale_for(requested_topic())
     strength = [{"kind": k, "strength": v} for k, v in sorted(scale.strength.items(), key=lambda kv: -kv[1])]
     contact = current_app.config.get("CORRECTIONS_CONTACT")
+    methods = {
+        "rules": chart_prose.counting_rules(scale, CONFLICT_LABEL),
+        "commons_by_party": chart_prose.shares_method(scale, list(home_q.PANELS.values()), home_q.OTHER,
+                                                      home_q.CHART_FROM),
+        "party_by_month": chart_prose.counts_method(scale, PARTY_CHART_FROM),
+        "stance_over_time": chart_prose.timeline_method(scale, CONFLICT_LABEL),
+    }
     return page("methodology.html", METHODOLOGY.bind(scale), "methodology", scale=scale, strength=strength,
-                contact=contact)
+                contact=contact, methods=methods, anchors=links.ANCHORS)
