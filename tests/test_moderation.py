@@ -81,6 +81,10 @@ def test_a_new_contributors_submission_waits_and_changes_nothing_public(client, 
     assert "approved a submission" in history and "Moderator" in history
     twin = client.get(f"/people/{SLUG}?format=csv&table=evidence").get_data(as_text=True)
     assert "television interview" in twin
+    # Who submitted and who approved it is never shown by account id (accounts are private).
+    changes = client.get(f"/people/{SLUG}/history?format=csv&table=revisions").get_data(as_text=True)
+    assert f"evidence,{evidence.id},update,status,pending,approved" in changes
+    assert "submitted_by_id" not in changes and "reviewed_by_id" not in changes
 
 
 def test_bad_submissions_are_refused_whole_with_reasons(client, users, login, session) -> None:

@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from tracker import create_app
 from tracker.db import get_engine, get_session
+from tracker.dump_cli import export_group, import_dump
 from tracker.locks import catch_locked_database
 from tracker.snapshot import snapshot_group
 from tracker.users_cli import users_group
@@ -306,5 +307,7 @@ def aggregate_command(by: str, body_slug: str, first, last, topic: str | None, n
 _register_importers()
 main.add_command(snapshot_group)
 main.add_command(users_group)
+main.add_command(export_group)  # tracker export dump DIR
+import_group.add_command(import_dump)  # tracker import dump DIR
 # Last: SQLite's "database is locked" is a message, never a traceback (tracker/locks.py).
 catch_locked_database(main)

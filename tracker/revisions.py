@@ -32,6 +32,10 @@ PRIVATE_TABLES = frozenset({"user", "invitation", "claim", "pledge_link", "uploa
 # Secrets never stored in a revision, only whether they changed.
 REDACTED_COLUMNS = frozenset({"password_hash", "token_hash"})
 REDACTED = "(redacted)"
+# Columns holding a user's id (every foreign key to ``user``): accounts are private, so a
+# stored record is never shown, dumped or served with them (:func:`without_user_ids`).
+USER_ID_COLUMNS = frozenset(c.name for t in SQLModel.metadata.tables.values() for c in t.columns
+                            if any(fk.column.table.name == "user" for fk in c.foreign_keys))
 # Records public only once a moderator approved them (or a trusted contributor's, at once).
 _MODERATED_TABLES = frozenset({"evidence", "reply"})
 
@@ -41,6 +45,13 @@ def snapshot(obj: SQLModel) -> dict[str, Any]:
     table = obj.__table__  # type: ignore[attr-defined]
     return {c.name: REDACTED if c.name in REDACTED_COLUMNS and getattr(obj, c.name) is not None
             else _jsonable(getattr(obj, c.name)) for c in table.columns}
+
+
+def without_user_ids(state: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A record as a revision stored it, with every user id blanked (None)."""
+    if state is None:
+        return None
+    return {k: (None if k in USER_ID_COLUMNS else v) for k, v in state.items()}
 
 
 def is_public(table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> bool:

@@ -27,6 +27,7 @@ class Column:
     type: ColumnType
     description: str
     values: tuple[str, ...] | None = None  # the allowed values, when there is a fixed list
+    example: str | None = None  # a value as a CSV cell holds it (the data dump's columns give one)
 
     def but(self, **changes: Any) -> Column:
         """The same column with some of its declaration changed (a table's own wording)."""
@@ -36,6 +37,8 @@ class Column:
         out: dict[str, Any] = {"name": self.name, "type": self.type, "description": self.description}
         if self.values is not None:
             out["values"] = list(self.values)
+        if self.example is not None:
+            out["example"] = self.example
         return out
 
 

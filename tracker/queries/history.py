@@ -30,6 +30,7 @@ from tracker.prose.history import (
 )
 from tracker.queries import changes as changes_q
 from tracker.queries.stances import scale_for
+from tracker.revisions import without_user_ids
 from tracker.stance import Scale
 
 PER_PAGE = 50
@@ -172,7 +173,9 @@ def _revision_view(revision: Revision, change_set: ChangeSet, refs: Refs,
                    sentences: dict[int, changes_q.Change], about: dict[tuple[str, int], SubjectRef]
                    ) -> RevisionView:
     table, action = revision.table_name, revision.action
-    values = revision.after or revision.before or {}
+    # Accounts are private: which user submitted or reviewed a record is never shown by id.
+    before, after = without_user_ids(revision.before), without_user_ids(revision.after)
+    values = after or before or {}
     sentence = sentences.get(revision.id)  # type: ignore[arg-type]
     own_source = revision.source if revision.source and revision.source != change_set.source else None
     scale = _scale(values, refs)
@@ -181,10 +184,8 @@ def _revision_view(revision: Revision, change_set: ChangeSet, refs: Refs,
         label=record_label(table, revision.record_id),
         title=sentence.title if sentence else revision_title(table, action, values, refs),
         description=sentence.description if sentence else None,
-        fields=field_changes(table, action, revision.before, revision.after, refs, main_only=True,
-                             scale=scale),
-        data_fields=field_changes(table, action, revision.before, revision.after, refs, main_only=False,
-                                  scale=scale),
+        fields=field_changes(table, action, before, after, refs, main_only=True, scale=scale),
+        data_fields=field_changes(table, action, before, after, refs, main_only=False, scale=scale),
         source=own_source, source_url=_url(own_source),
         subject=about[(revision.subject_table, revision.subject_id)])
 

@@ -7,6 +7,7 @@ from flask import Flask, Response, abort, current_app, render_template, request
 
 def init_app(app: Flask) -> None:
     from tracker.web import (
+        api,
         asof,
         assets,
         auth,
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
         coverage,
         decisions,
         divisions,
+        downloads,
         elections,
         errors,
         feeds,
@@ -38,8 +40,9 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.context_processor(topic_nav)
     for module in (public, people, places, parties, divisions, decisions, elections, pledges, search, assets,
-                   history, auth, coverage, submissions, moderation, feeds, compare):
+                   history, auth, coverage, submissions, moderation, feeds, compare, api):
         app.register_blueprint(module.bp)
+    api.init_app(app)  # JSON 405s under /api
     search.init_app(app)  # the postcode rate limit, on the registered view
     auth.init_app(app)  # the user loader; rate limits on signing in
     app.register_blueprint(replies.bp)  # claiming a page, right of reply (not cached: per user)
@@ -48,13 +51,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(campaigns.bp)  # campaign forms, pledge links (not cached: forms, secrets)
     campaigns.init_app(app)  # the rate limit on candidates' pledge links
     app.register_blueprint(uploads.bp)  # campaign lists: upload, preview, review (not cached: per user)
+    app.register_blueprint(downloads.bp)  # the full data: /downloads/dump.zip and each table
     uploads.init_app(app)  # the rate limit on uploads
     app.before_request(_reject_nul)
     # Pages that show only the data (not search by postcode, assets or, later, anything
     # personal) get ETags and are kept by (URL, data version): tracker/web/cache.py.
     shown = [public.bp, people.bp, places.bp, parties.bp, divisions.bp, decisions.bp,
-             elections.bp, pledges.bp, history.bp, coverage.bp, feeds.bp, compare.bp]
-    cache.init_app(app, shown, conditions={"search.search": search.is_name_search})
+             elections.bp, pledges.bp, history.bp, coverage.bp, feeds.bp, compare.bp, api.bp]
+    cache.init_app(app, [*shown, downloads.bp], conditions={"search.search": search.is_name_search})
     # Every page that shows the data can be seen as it stood at the end of a past day.
     asof.init_app(app, [bp.name for bp in shown] + [search.bp.name])
     app.after_request(_security_headers)
@@ -87,8 +91,11 @@ def _security_headers(response: Response) -> Response:
 
 
 def _twin_asked() -> bool:
-    """A CSV or JSON twin was asked for: its errors come in that format (tracker/web/errors.py)."""
-    return request.args.get("format") in ("csv", "json")
+    """A CSV or JSON twin (or the API) was asked for: its errors come in that format
+    (tracker/web/errors.py)."""
+    from tracker.web.errors import is_api_request
+
+    return request.args.get("format") in ("csv", "json") or is_api_request()
 
 
 def _not_found(error: Exception) -> Response | tuple[str, int]:

@@ -5,7 +5,8 @@
 - SQLite's "database is locked" (another program held a write lock longer than
   ``SQLITE_BUSY_TIMEOUT``): 503 with ``Retry-After``, saying to try again shortly.
 
-A ``?format=json`` twin gets ``{"error": {"status", "title", "message", ...}}``, a
+A ``?format=json`` twin (and anything under /api) gets
+``{"error": {"status", "title", "message", ...}}``, a
 ``?format=csv`` twin plain text, a page HTML.
 """
 
@@ -25,10 +26,15 @@ from tracker.web.params import BadParameter
 log = logging.getLogger(__name__)
 
 
+def is_api_request() -> bool:
+    """Everything under /api answers in JSON, errors included (tracker/web/api.py)."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 def error_response(status: int, title: str, message: str, **extra: Any) -> Response:
     """An error in the format the request asked for."""
     fmt = request.args.get("format")
-    if fmt == "json":
+    if fmt == "json" or is_api_request():
         body = json.dumps({"error": {"status": status, "title": title, "message": message, **extra}},
                           ensure_ascii=False)
         return Response(body, status=status, mimetype="application/json")

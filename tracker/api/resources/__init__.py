@@ -1,0 +1,1 @@
+"""The API's resources, grouped as the site's pages are (people, votes, places...)."""
