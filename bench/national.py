@@ -1,7 +1,7 @@
 """Benchmark: the site at national scale, on SQLite and PostgreSQL (issue 7, section 5).
 
     .venv/bin/python bench/national.py [--db sqlite|postgres|both] [--scale 1] [--duration 10]
-                                       [--keep] [--reuse]
+                                       [--keep] [--reuse] [--only pages|exports]
 
 For each database: migrate, `tracker import all` of the shared data (timed, with its
 peak memory), then the synthetic national load of bench/national_data.py on top
@@ -9,7 +9,9 @@ peak memory), then the synthetic national load of bench/national_data.py on top
 no-op re-import. Then the site is served as `tracker serve` serves it and each page
 is measured: its size, p50/p95 of sequential requests, and requests per second
 under concurrency against the same bytes served as a static file by the same
-server. Prints one table per database with the targets of issue 7.
+server. Prints one table per database with the targets of issue 7. Then the exports
+(bench/national_exports.py): every vote as CSV from the site and from Datasette, and the
+full dump, with the targets of issue 9. --only measures one of the two.
 
 SQLite uses a file in a temporary folder; PostgreSQL the database `bench_national`
 on 127.0.0.1 (made and dropped here; --postgres-url to change). --keep keeps the
@@ -31,6 +33,7 @@ import time
 from pathlib import Path
 
 import national_data
+import national_exports
 import national_http
 import national_pages
 import sqlalchemy as sa
@@ -128,8 +131,9 @@ def tracker_cli(url: str, *args: str) -> tuple[float, float, str]:
     return elapsed, peak_kib / 1024, text
 
 
-def rebuild_read_model(url: str, person_slug: str | None) -> tuple[float | None, float | None, str]:
-    """Time `tracker stances rebuild` (its own process, every core; the median of REBUILDS
+def rebuild_read_model(url: str, person_slug: str | None, rebuilds: int = REBUILDS
+                       ) -> tuple[float | None, float | None, str]:
+    """Time `tracker stances rebuild` (its own process, every core; the median of ``rebuilds``
     runs of the time it reports, the start-up of the command aside) and the median of five
     refresh(session, topic, [person]) of one person on every topic."""
     from sqlmodel import select
@@ -140,12 +144,12 @@ def rebuild_read_model(url: str, person_slug: str | None) -> tuple[float | None,
     from tracker.readmodel import refresh
 
     rebuilt, processes = [], []
-    for _ in range(REBUILDS):
+    for _ in range(rebuilds):
         whole, _peak, output = tracker_cli(url, "stances", "rebuild")
         said = re.search(r"Rebuilt in ([0-9.]+)s", output)
         rebuilt.append(float(said.group(1)) if said else whole)
         processes.append(whole)
-    note = (f"median of {REBUILDS}, {', '.join(f'{v:.2f}' for v in rebuilt)} s; "
+    note = (f"median of {rebuilds}, {', '.join(f'{v:.2f}' for v in rebuilt)} s; "
             f"with the command's start-up {statistics.median(processes):.2f} s")
     app = create_app({"DATABASE_URL": url})
     one = None
@@ -185,7 +189,8 @@ def build(url: str, args: argparse.Namespace) -> Build:
     person = national_pages.chosen_slugs(engine)["person"]
     engine.dispose()
     out(f"  written in {result.load_s:.1f} s")
-    time_rebuild(url, result, person)
+    # Measuring the exports only: the read model is built once (the dump holds it), not timed.
+    time_rebuild(url, result, person, 1 if args.only == "exports" else REBUILDS)
     result.load_peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.reimport_s, _peak, output = tracker_cli(
         url, "import", "all", "--data-dir", str(args.data_dir))
@@ -194,8 +199,8 @@ def build(url: str, args: argparse.Namespace) -> Build:
     return result
 
 
-def time_rebuild(url: str, result: Build, person: str | None) -> None:
-    result.rebuild_s, one, result.rebuild_note = rebuild_read_model(url, person)
+def time_rebuild(url: str, result: Build, person: str | None, rebuilds: int = REBUILDS) -> None:
+    result.rebuild_s, one, result.rebuild_note = rebuild_read_model(url, person, rebuilds)
     result.one_person_ms = None if one is None else one * 1000
     if result.rebuild_s is None:
         out("  stances rebuild: not measured")
@@ -228,25 +233,34 @@ def run_database(kind: str, args: argparse.Namespace) -> None:
             out(f"  reusing the kept database ({wanted}), migrated to the current schema")
             tracker_cli(url, "db", "upgrade")
             b = Build(reused=True)
-            engine = make_engine(url)
-            person = national_pages.chosen_slugs(engine)["person"]
-            engine.dispose()
-            time_rebuild(url, b, person)
+            if args.only != "exports":  # the kept database's read model is already built
+                engine = make_engine(url)
+                person = national_pages.chosen_slugs(engine)["person"]
+                engine.dispose()
+                time_rebuild(url, b, person)
         else:
             b = build(url, args)
-        engine = make_engine(url)
-        b.counts = table_counts(engine)
-        slugs = national_pages.chosen_slugs(engine)
-        engine.dispose()
-        server_log = workdir(args) / f"server-{kind}.log"
-        server_log.unlink(missing_ok=True)
-        with tempfile.TemporaryDirectory(prefix="bench-national-") as folder:
-            site = national_pages.measure_site(url, slugs, args, Path(folder), server_log, log=out)
-        out(f"  (server log: {server_log})")
-        print_report(label, b, site, args, out)
+        if args.only != "exports":
+            measure_pages(kind, label, url, b, args)
+        if args.only != "pages":
+            out(f"  exports of {label}:")
+            national_exports.run(kind, label, url, args, workdir(args), tracker_cli, out)
     finally:
         if not (args.keep or args.reuse):
             drop(url)
+
+
+def measure_pages(kind: str, label: str, url: str, b: Build, args: argparse.Namespace) -> None:
+    engine = make_engine(url)
+    b.counts = table_counts(engine)
+    slugs = national_pages.chosen_slugs(engine)
+    engine.dispose()
+    server_log = workdir(args) / f"server-{kind}.log"
+    server_log.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-national-") as folder:
+        site = national_pages.measure_site(url, slugs, args, Path(folder), server_log, log=out)
+    out(f"  (server log: {server_log})")
+    print_report(label, b, site, args, out)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -269,11 +283,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--workdir", type=Path,
                         help="folder of the SQLite file and the server log (default: a temp folder)")
+    parser.add_argument("--only", choices=("pages", "exports"),
+                        help="measure only the pages (issue 7) or only the exports (issue 9)")
+    national_exports.add_arguments(parser)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the server child
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale <= 0:
         parser.error("--scale must be above 0")
+    if args.export_runs < 1:
+        parser.error("--export-runs must be 1 or more")
     return args
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from plotly.offline import get_plotlyjs_version
 
 from tracker import chart_frames, charts
+from tracker.clock import real_today
 from tracker.queries.stances import scale_for
 from tracker.stance import AggregateRow
 
@@ -39,7 +40,9 @@ def test_stance_colours_come_from_the_scale(client):
 def test_person_page_twins_carry_evidence_with_sources(cli, client):
     cli("seed")
     response = client.get("/people/sophia-naqvi?format=csv&table=evidence")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="sophia-naqvi-evidence.csv"'
+    today = real_today().isoformat()
+    disposition = f'attachment; filename="sophia-naqvi-evidence-{today}.csv"'
+    assert response.headers["Content-Disposition"] == disposition
     evidence = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert evidence and all(r["source"] for r in evidence)
     assert evidence[0]["stance"] == "ceasefire"

@@ -1,4 +1,5 @@
-"""bench/national.py: its synthetic load fits the schema and the site shows it; its wrk reading.
+"""bench/national.py: its synthetic load fits the schema and the site shows it; its wrk reading;
+its export measurement (bench/national_exports.py) on a small database.
 
 The benchmark itself is not run here (it takes minutes); these keep it working as the
 schema moves.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections import Counter
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -17,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tracker.config import PROJECT_ROOT
+from tracker.dataset.tables import TABLES
 
 
 def _bench_module(name: str) -> ModuleType:
@@ -30,6 +33,10 @@ def _bench_module(name: str) -> ModuleType:
 
 national_data = _bench_module("national_data")
 national_http = _bench_module("national_http")
+national_exports = _bench_module("national_exports")
+for _name in ("national_pages", "national_report"):
+    _bench_module(_name)
+national = _bench_module("national")
 
 
 def _rows(app: Flask, sql: str, **params: object) -> list[sa.Row]:
@@ -115,3 +122,56 @@ def test_percentiles_are_nearest_rank() -> None:
     assert latency.percentile(95) == 19.0
     assert latency.p50 == 10.5
     assert national_http.Latency().percentile(95) is None
+
+
+@pytest.mark.imported
+def test_export_measurement_on_a_small_database(app: Flask, tmp_path: Path) -> None:
+    """Our side of the export benchmark, end to end: the imported data served by `tracker serve`,
+    its vote.csv and dump.zip read over HTTP, `tracker export dump` run, the table printed.
+    Datasette's virtualenv cannot be made where it is asked for here, so that side is left
+    out with the reason (no network needed)."""
+    url = app.config["DATABASE_URL"]
+    votes = _rows(app, "SELECT COUNT(*) FROM vote")[0][0]
+    assert votes > 0
+    (tmp_path / "a-file").write_text("not a folder\n")
+    args = national.parse_args(["--export-runs", "1", "--timeout", "120",
+                                "--datasette-venv", str(tmp_path / "a-file" / "venv")])
+    kind = "postgres" if url.startswith("postgresql") else "sqlite"
+    printed: list[str] = []
+    result = national_exports.run(kind, kind, url, args, tmp_path, national.tracker_cli,
+                                  printed.append)
+
+    assert result.votes == votes
+    [mine] = result.ours
+    assert (mine.status, mine.error, mine.rows) == (200, "", votes)
+    # The same bytes as the dump's vote.csv, from a server of several processes.
+    assert mine.size == result.dump.vote_csv_size > 0
+    assert mine.processes >= 2 and mine.peak_kib >= mine.idle_kib > 0
+    assert result.dump.error == "" and result.dump.files == len(TABLES) + 1
+    assert result.dump.seconds and result.dump.peak_mib
+    assert result.zip is not None and result.zip.ok and result.zip.note == f"{len(TABLES) + 1} files"
+    assert result.datasette == []
+    assert result.datasette_skipped == ("Datasette serves SQLite only" if kind == "postgres"
+                                        else result.datasette_skipped)
+    if kind == "sqlite":
+        assert result.datasette_skipped.startswith("`-m venv")
+
+    [row] = [line.split() for line in printed if line.startswith("ours /downloads/vote.csv #1")]
+    assert row[3] == f"{votes:,}"
+    assert any(line.startswith("Datasette vote.csv") and line.endswith(f"skipped: {result.datasette_skipped}")
+               for line in printed)
+    verdicts = {line.split()[1]: line.split()[0] for line in printed if line.startswith("  ")
+                and line.split()[0] in ("PASS", "FAIL", "n/a")}
+    assert verdicts == {"our": "n/a", "peak": verdicts["peak"], "full": "PASS"}
+
+
+def test_a_datasette_that_cannot_be_installed_is_left_out_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    command, why = national_exports.ensure_datasette(tmp_path / "a-file" / "venv", lambda _: None)
+    assert command is None
+    assert why.startswith("`-m venv") and "failed" in why
+
+
+def test_datasette_paths_use_its_tilde_encoding() -> None:
+    assert national_exports.tilde_encode("national-0.05-7") == "national-0~2E05-7"
+    assert national_exports.tilde_encode("a b/c") == "a+b~2Fc"

@@ -315,12 +315,12 @@ def test_a_candidate_signs_through_their_own_link(app, cli, client, users, login
     assert "Signed by the candidate, through their own link" in campaign
     row = _answer_row(client, person)
     assert (row["answer"], row["signed_by_person"], row["broken"], row["election"]) == (
-        "signed", "True", "False", GE2024)
+        "signed", "true", "false", GE2024)
     assert row["date"] == evidence.evidence_date.isoformat() and row["evidence"] == f"evidence:{evidence.id}"
     assert row["source_url"] == "http://127.0.0.1:5000/pledges/no-ceasefire-no-vote"
     signers = _csv(client.get(NCNV + "?format=csv&table=signatures"))
     assert [(r["person"], r["signed_by_person"], r["current_stance"]) for r in signers] == [
-        (person.slug, "True", "ceasefire")]
+        (person.slug, "true", "ceasefire")]
 
     # A second use of the link is refused, and changes nothing.
     for again in (client.get(path), client.post(path, data={"sign": "y"}),
@@ -351,9 +351,9 @@ def test_declining_records_a_refusal_and_leaves_the_stance_alone(cli, client, us
     assert _stance(session, tahir) == "ceasefire"  # a refusal never sets a stance
     row = _answer_row(client, tahir)
     assert (row["answer"], row["signed_by_person"], row["constituency"]) == (
-        "refused", "True", "Birmingham Hall Green and Moseley")
+        "refused", "true", "Birmingham Hall Green and Moseley")
     refusals = _csv(client.get(NCNV + "?format=csv&table=refusals"))
-    assert [(r["person"], r["signed_by_person"]) for r in refusals] == [("tahir-ali", "True")]
+    assert [(r["person"], r["signed_by_person"]) for r in refusals] == [("tahir-ali", "true")]
     page = client.get(NCNV + "?answer=refused").get_data(as_text=True)
     assert "Declined by the candidate, through their own link" in page and "Who refused (1)" in page
     assert client.get(path).status_code == 410
@@ -437,7 +437,7 @@ def test_a_signer_who_then_votes_against_has_broken_the_pledge(app, cli, client,
         session.commit()
     assert client.post(f"/pledge-links/{made.token}", data={"sign": "y"}).status_code == 200
     row = _answer_row(client, person)
-    assert (row["answer"], row["broken"]) == ("signed", "False")
+    assert (row["answer"], row["broken"]) == ("signed", "false")
 
     # Later that day they vote no on an immediate ceasefire in a tracked division.
     topic = session.exec(select(Topic).where(Topic.slug == "ceasefire")).one()
@@ -454,7 +454,7 @@ def test_a_signer_who_then_votes_against_has_broken_the_pledge(app, cli, client,
     contradiction = view.contradictions(session, person.id, "ceasefire")  # type: ignore[arg-type]
     assert [c.kind for c in contradiction] == ["voted_against"]
     row = _answer_row(client, person)
-    assert (row["answer"], row["broken"]) == ("signed", "True")
+    assert (row["answer"], row["broken"]) == ("signed", "true")
     assert "then voted no" in row["broken_by"] and "Ceasefire motion (test)" in row["broken_by"]
     page = client.get(NCNV + "?answer=broken").get_data(as_text=True)
     assert "Signed, then broke it (1)" in page
@@ -464,7 +464,7 @@ def test_a_signer_who_then_votes_against_has_broken_the_pledge(app, cli, client,
     assert [r["person"] for r in _csv(client.get(NCNV + "?format=csv&table=answers&answer=broken"))] == [
         person.slug]
     signers = _csv(client.get(NCNV + "?format=csv&table=signatures"))
-    assert signers[0]["broken"] == "True"
+    assert signers[0]["broken"] == "true"
 
 
 @pytest.mark.imported

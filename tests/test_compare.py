@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from tests.xss import PAYLOADS, assert_inert_csv, assert_inert_html, assert_inert_json
+from tracker.clock import real_today
 from tracker.models import Evidence, Person, Source, Topic
 from tracker.readmodel import view
 
@@ -89,6 +90,15 @@ def test_an_mp_who_voted_for_a_ceasefire_beside_one_who_voted_against(client, se
     assert votes == {("tahir-ali", "aye"), ("rishi-sunak", "no")}
 
 
+def _cell(value: object) -> str:
+    """A JSON twin's value as the CSV twin writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 @pytest.mark.shared_data
 @pytest.mark.imported
 def test_the_charts_csv_is_the_figures_data(cli, client, twin_rows):
@@ -97,7 +107,7 @@ def test_the_charts_csv_is_the_figures_data(cli, client, twin_rows):
     page = client.get(url).get_data(as_text=True)
     figure = _figure(page)
     rows = _csv(client, url + "&format=csv&table=chart")
-    assert rows == [{k: "" if v is None else str(v) for k, v in r.items()} for r in twin_rows(url, "chart")]
+    assert rows == [{k: _cell(v) for k, v in r.items()} for r in twin_rows(url, "chart")]
     # The page links to that CSV under the chart.
     assert 'href="/compare?people=tahir-ali,rishi-sunak,keir-starmer&amp;format=csv&amp;table=chart"' in page
     traces = figure["data"]
@@ -262,7 +272,7 @@ def test_every_table_of_the_twins_and_a_fixed_number_of_queries(client, count_qu
         response = client.get(f"{PAIR}&format=csv&table={table}")
         assert response.status_code == 200
         assert response.headers["Content-Disposition"] == (
-            f'attachment; filename="compare-tahir-ali-rishi-sunak-{table}.csv"')
+            f'attachment; filename="compare-tahir-ali-rishi-sunak-{table}-{real_today().isoformat()}.csv"')
     periods = client.get(PAIR + "&format=json&table=periods").get_json()["rows"]
     assert {p["person"] for p in periods} == {"tahir-ali", "rishi-sunak"}
     assert [p["stance"] for p in periods if p["person"] == "rishi-sunak" and p["end"] is None] == ["opposed"]

@@ -103,7 +103,7 @@ def test_the_list_is_everyone_of_the_groups_with_no_stance_period_and_the_home_c
     known = [n for n in reach if n is not None]
     assert known == sorted(known, reverse=True)
     assert reach[:len(known)] == known
-    assert all(r["councillor"] == "True" and not r["constituency"] for r, n in zip(rows, reach, strict=True)
+    assert all(r["councillor"] == "true" and not r["constituency"] for r, n in zip(rows, reach, strict=True)
                if n is None)
 
 
@@ -118,7 +118,7 @@ def test_lists_people_with_no_recorded_stance_and_not_those_with_one(client, ses
     assert "tahir-ali" not in rows
     bayunu = rows["ekua-bayunu"]
     assert (bayunu["ge2024_candidate"], bayunu["sitting_mp"], bayunu["party"], bayunu["constituency"],
-            bayunu["region"]) == ("True", "False", "Green Party", "Manchester Central", "North West")
+            bayunu["region"]) == ("true", "false", "Green Party", "Manchester Central", "North West")
     assert int(bayunu["electorate"]) > 50_000
     page = client.get("/coverage?region=north-west&party=green").get_data(as_text=True)
     assert 'href="/people/ekua-bayunu"' in page and "tahir-ali" not in page
@@ -127,8 +127,8 @@ def test_lists_people_with_no_recorded_stance_and_not_those_with_one(client, ses
     assert "registered electorate of their constituency at the 2024 general election" in words
     # A sitting MP who stood in 2024 is one row with both roles (MPs elected at by-elections since
     # did not stand in 2024).
-    mps = [r for r in rows.values() if r["sitting_mp"] == "True"]
-    assert sum(r["ge2024_candidate"] == "True" for r in mps) >= len(mps) - 10 > 0
+    mps = [r for r in rows.values() if r["sitting_mp"] == "true"]
+    assert sum(r["ge2024_candidate"] == "true" for r in mps) >= len(mps) - 10 > 0
 
 
 @pytest.mark.shared_data
@@ -149,17 +149,17 @@ def test_filters_narrow_the_list_as_an_independent_query_does(client, session):
     assert london_labour and london_labour == [r for r in labour if r["region"] == "London"]
 
     councillors = _csv(client, "/coverage?role=councillors")
-    assert councillors == [r for r in everyone if r["councillor"] == "True"]
+    assert councillors == [r for r in everyone if r["councillor"] == "true"]
     assert 0 < len(councillors) < 36  # some of the 36 councillors in our data are on record
     mps = _csv(client, "/coverage?role=sitting_mps")
-    assert mps == [r for r in everyone if r["sitting_mp"] == "True"]
+    assert mps == [r for r in everyone if r["sitting_mp"] == "true"]
     assert 0 < len(mps) < 650
 
     # A council area: its councillors, and the MPs and candidates of the constituencies it overlaps.
     oxford = _csv(client, "/coverage?council=oxford-city-council")
     assert {r["constituency_slug"] for r in oxford if r["constituency_slug"]} == {
         "oxford-east", "oxford-west-and-abingdon"}
-    assert {r["councils"] for r in oxford if r["councillor"] == "True"} == {"oxford-city-council"}
+    assert {r["councils"] for r in oxford if r["councillor"] == "true"} == {"oxford-city-council"}
     seats = ("oxford-east", "oxford-west-and-abingdon")
     assert oxford == [r for r in everyone
                       if r["constituency_slug"] in seats or "oxford-city-council" in r["councils"].split()]

@@ -104,7 +104,7 @@ def test_a_no_that_says_nothing_is_said_plainly(client):
     listed = _csv(client.get("/divisions?format=csv"))
     snp = next(r for r in listed if r["division"] == SNP.rsplit("/", 1)[1])
     assert (snp["ayes_held"], snp["aye_count"], snp["no_count"], snp["votes_complete"]) == (
-        "125", "125", "293", "True")
+        "125", "125", "293", "true")
 
 
 @pytest.mark.shared_data

@@ -84,7 +84,7 @@ def test_general_election_page_with_the_real_data(cli, shared_data, client, coun
                                    "name", "party", "party_slug", "votes", "share", "elected", "stance",
                                    "stance_label", "stance_since", "stance_conflict", "stance_source",
                                    "stance_source_url"]
-    assert len(candidates) == 4515 and sum(r["elected"] == "True" for r in candidates) == 650
+    assert len(candidates) == 4515 and sum(r["elected"] == "true" for r in candidates) == 650
     stated = [r for r in candidates if r["stance"] != "unknown"]
     assert len(stated) >= ayes_standing
     assert all(r["stance_source_url"].startswith("http") for r in stated)

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import pytest
 from sqlmodel import select
 
+from tracker.clock import real_today
 from tracker.exports.formats import csv_chunks, defuse
 from tracker.exports.registry import REGISTRY, describe
 from tracker.exports.schema import TYPES, conforms
@@ -112,13 +113,13 @@ def test_a_large_table_streams_row_by_row_and_comes_out_whole(client):
     response = client.get(url)
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="uk-general-election-2024-candidates.csv"')
+        f'attachment; filename="uk-general-election-2024-candidates-{real_today().isoformat()}.csv"')
     chunks = list(response.response)
     assert len(chunks) > 10  # written as it goes, not as one string
     text = "".join(c.decode() if isinstance(c, bytes) else c for c in chunks)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 4515 and len({(r["constituency_slug"], r["person"]) for r in rows}) == 4515
-    assert sum(r["elected"] == "True" for r in rows) == 650
+    assert sum(r["elected"] == "true" for r in rows) == 650
     response.close()
     data = client.get("/elections/uk-general-election-2024?format=json&table=candidates")
     assert data.is_streamed
@@ -168,7 +169,8 @@ def test_an_unknown_format_is_a_400_that_says_what_is_allowed(cli, client):
         response = client.get(url)
         assert response.status_code == 400, url
         fmt = url.split("format=")[1].split("&")[0]
-        assert f"unknown format &#39;{fmt}&#39;; use csv or json" in response.get_data(as_text=True), url
+        message = f"unknown format &#39;{fmt}&#39;; use csv, json or ndjson"
+        assert message in response.get_data(as_text=True), url
     # An empty format is no format: the page itself.
     assert client.get("/methodology?format=").status_code == 200
 
@@ -232,8 +234,9 @@ def test_every_text_cell_is_defused_in_csv_and_numbers_stay_numbers(cli, client,
 
 
 def test_defuse_and_csv_chunks():
-    assert [defuse(v) for v in ("=1+1", "+1", "-1", "@a", "\tx", "\rx", "ok", -5, 2.5, None, True)] == [
-        "'=1+1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "ok", -5, 2.5, "", True]
+    cells = ("=1+1", "+1", "-1", "@a", "\tx", "\rx", "ok", -5, 2.5, None, True, False)
+    assert [defuse(v) for v in cells] == [
+        "'=1+1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "ok", -5, 2.5, "", "true", "false"]
     text = "".join(csv_chunks(["a", "b"], ({"a": i, "b": f"={i}"} for i in range(20_000))))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["a", "b"] and rows[1] == ["0", "'=0"] and len(rows) == 20_001

@@ -388,3 +388,19 @@ def test_workers_of_one_server_share_pages_through_a_folder(database_url: str, t
     finally:
         for app in (one, two):
             app.extensions["engine"].dispose()
+
+
+def test_a_worker_leaving_keeps_the_shared_pages_folder(tmp_path) -> None:
+    """`tracker serve` removes its workers' shared folder when the server exits, not when
+    one forked worker does (a restart), though each inherits the exit hook."""
+    import os
+
+    from tracker.server import _remove_in
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "kept").write_text("a page")
+    _remove_in(os.getpid() + 1, folder)  # as in a worker: another process made it
+    assert (folder / "kept").exists()
+    _remove_in(os.getpid(), folder)
+    assert not folder.exists()

@@ -117,7 +117,8 @@ def test_security_headers(client, path: str) -> None:  # type: ignore[no-untyped
 
 
 def test_no_page_has_an_inline_script(client) -> None:  # type: ignore[no-untyped-def]
-    for path in ("/", "/login", "/people", "/parties", "/pledges", "/methodology"):
+    for path in ("/", "/login", "/people", "/parties", "/pledges", "/methodology", "/downloads",
+                 "/downloads/tables/evidence", "/downloads/pages/person"):
         page = client.get(path).get_data(as_text=True)
         for tag in re.findall(r"<script\b[^>]*>", page):
             assert "src=" in tag or 'type="application/json"' in tag, (path, tag)

@@ -49,7 +49,7 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
 
     # Workers share rendered pages through a folder of this server's own (unless Redis is set).
     pages = Path(tempfile.mkdtemp(prefix="tracker-pages-"))
-    atexit.register(shutil.rmtree, pages, ignore_errors=True)
+    atexit.register(_remove_in, os.getpid(), pages)
     cache.share_between_processes(app, pages)
 
     def post_fork(_server: Any, _worker: Any) -> None:
@@ -77,3 +77,10 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int) -> None:
             return app
 
     Server().run()
+
+
+def _remove_in(owner: int, folder: Path) -> None:
+    """Remove ``folder`` when the process that made it exits: workers inherit the exit hook
+    through fork, and one leaving (a restart) must not take the folder from the others."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)

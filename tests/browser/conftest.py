@@ -96,6 +96,9 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "history": (f"{KNOWN.mp_path}/history", 200),
     "change-set": ("/changes/1", 200),
     "methodology": ("/methodology", 200),
+    "downloads": ("/downloads", 200),
+    "downloads-table": ("/downloads/tables/division", 200),
+    "downloads-twins": ("/downloads/pages/person", 200),
     "coverage": ("/coverage?region=london", 200),
     "not-found": ("/people/no-such-person-here", 404),
 }

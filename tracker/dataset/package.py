@@ -10,6 +10,7 @@ was written: the same data gives the same package, byte for byte.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,25 +32,83 @@ LICENSES = (
      "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
 )
 
-SOURCES = (
-    {"title": "UK Parliament: Commons Votes, early day motions, Members' data, Hansard and House of "
-              "Commons Library election results (Open Parliament Licence v3.0)",
-     "path": "https://www.parliament.uk/site-information/copyright-parliament/open-parliament-licence/"},
-    {"title": "Democracy Club: candidates of the 2024 general election (CC-BY, via Open Innovations)",
-     "path": "https://democracyclub.org.uk/"},
-    {"title": "mySociety and TheyWorkForYou: politician_data, uk_local_authority_names_and_codes, "
-              "parl-motion-detector (CC-BY-4.0)",
-     "path": "https://www.mysociety.org/"},
-    {"title": "Office for National Statistics GSS codes, and postcodes.io for postcode look-ups "
-              "(Open Government Licence v3.0)",
-     "path": "https://postcodes.io/"},
-    {"title": "Open Innovations: constituency lookups and lists", "path": "https://open-innovations.org/"},
-    {"title": "The ceasefire tracker's own records: summaries of news reports (each row cites its "
-              "source), campaign pledges, moderated submissions, right of reply, the change history and "
-              "the stance read model (CC-BY-4.0)",
-     "path": "{site}/methodology"},
-)
 
+@dataclass(frozen=True)
+class Source:
+    """Where data comes from, under which licence, and the credit it asks for: the package's
+    ``sources`` and the licences section of the /downloads page are both made from these."""
+
+    title: str  # as the package's sources list it
+    path: str  # "{site}" stands for the site's address
+    name: str  # who, in a few words
+    covers: str  # what of the data comes from it
+    licence: str | None  # the name of one of LICENSES, or None when it is not one of them
+    terms: str  # the licence in words when it is not one of LICENSES, else any remark on it
+    credit: str  # the attribution to give with the data
+
+    def entry(self, site: str) -> dict[str, str]:
+        return {"title": self.title, "path": self.path.replace("{site}", site)}
+
+
+OWN_RECORDS_TERMS = ("No licence is stated yet: the repository has no LICENSE file and its README gives "
+                     "no licence for the data; pyproject.toml declares the site's software "
+                     "AGPL-3.0-or-later, a licence for code, not data.")
+
+SOURCE_LIST = (
+    Source("UK Parliament: Commons Votes, early day motions, Members' data, Hansard and House of "
+           "Commons Library election results (Open Parliament Licence v3.0)",
+           "https://www.parliament.uk/site-information/copyright-parliament/open-parliament-licence/",
+           "UK Parliament",
+           "Commons divisions and every member's vote, early day motions and their signatures, members "
+           "and their parties, the text of motions (Hansard) and the 2024 general election results (House "
+           "of Commons Library).",
+           "OPL-3.0", "",
+           "Contains Parliamentary information licensed under the Open Parliament Licence v3.0."),
+    Source("Democracy Club: candidates of the 2024 general election (CC-BY, via Open Innovations)",
+           "https://democracyclub.org.uk/",
+           "Democracy Club",
+           "The candidates of the 2024 general election, with their Democracy Club ids.",
+           None, "CC-BY: Open Innovations, which passed the data on, records the licence as CC-BY "
+                 "(“cc-by-20”); check Democracy Club's current terms before reuse.",
+           "Candidate data from Democracy Club (democracyclub.org.uk), via Open Innovations."),
+    Source("mySociety and TheyWorkForYou: politician_data, uk_local_authority_names_and_codes, "
+           "parl-motion-detector (CC-BY-4.0)",
+           "https://www.mysociety.org/",
+           "mySociety and TheyWorkForYou",
+           "MPs and their memberships since 2019 (politician_data, as used by TheyWorkForYou), the "
+           "names and codes of local authorities, and the motions and decisions of the ceasefire debates "
+           "(parl-motion-detector).",
+           "CC-BY-4.0", "",
+           "Contains data from mySociety and TheyWorkForYou, licensed under CC-BY-4.0."),
+    Source("Office for National Statistics GSS codes, and postcodes.io for postcode look-ups "
+           "(Open Government Licence v3.0)",
+           "https://postcodes.io/",
+           "ONS, and postcodes.io",
+           "The GSS codes of constituencies and councils (ONS), and the constituency of a postcode typed "
+           "into the search (looked up at postcodes.io, built on ONS and Ordnance Survey data; the "
+           "look-ups themselves are not in the downloads).",
+           "OGL-UK-3.0", "Postcodes in Northern Ireland (BT...) are under the ONSPD licence instead.",
+           "Contains public sector information licensed under the Open Government Licence v3.0. "
+           "Contains OS data © Crown copyright and database right. Contains Royal Mail data © Royal Mail "
+           "copyright and database right. Contains National Statistics data © Crown copyright and "
+           "database right."),
+    Source("Open Innovations: constituency lookups and lists", "https://open-innovations.org/",
+           "Open Innovations",
+           "Which councils overlap which constituencies, and by how much; lists of constituencies.",
+           None, "Its repositories have no licence file; the codes in them are ONS's, under the Open "
+                 "Government Licence v3.0.",
+           "Lookups from Open Innovations (open-innovations.org)."),
+    Source("The ceasefire tracker's own records: summaries of news reports (each row cites its "
+           "source), campaign pledges, moderated submissions, right of reply, the change history and "
+           "the stance read model (no licence stated yet)",
+           "{site}/methodology",
+           "The ceasefire tracker",
+           "Summaries of news reports and statements (each row cites its source), campaign pledges, "
+           "moderated submissions, right of reply, the change history, and the stances the site works "
+           "out from all of it.",
+           None, OWN_RECORDS_TERMS,
+           "Ceasefire tracker (cite it as below)."),
+)
 DESCRIPTION = (
     "Every public table of the ceasefire tracker: people, places, parties, seats, elections, "
     "divisions and votes, early day motions, evidence of stances with their sources, the change "
@@ -58,7 +117,8 @@ DESCRIPTION = (
     "UTC; JSON columns compact with sorted keys). Load it into a database with `tracker import dump "
     "DIR`. " + RAW_CELLS + " Licences: each row's source says where it comes from; Parliament's data "
     "is under the Open Parliament Licence v3.0, ONS codes under the Open Government Licence v3.0, "
-    "mySociety's and Democracy Club's under CC-BY, and the tracker's own records under CC-BY-4.0."
+    "mySociety's and Democracy Club's under CC-BY; no licence is stated yet for the tracker's own "
+    "records."
 )
 
 _FIELD_TYPES = {"string": "string", "url": "string", "integer": "integer", "number": "number",
@@ -129,7 +189,7 @@ def package(created: datetime | None, site_url: str, records_began: datetime | N
         "profile": PROFILE, "name": NAME, "title": "Ceasefire tracker: the full data",
         "description": DESCRIPTION, "homepage": site + "/",
         "licenses": [dict(entry) for entry in LICENSES],
-        "sources": [{**entry, "path": entry["path"].replace("{site}", site)} for entry in SOURCES],
+        "sources": [source.entry(site) for source in SOURCE_LIST],
     }
     if created is not None:
         out["created"] = moment_text(created)

@@ -1,12 +1,17 @@
-"""One table as CSV or JSON, written row by row (a large table is never one string in memory).
+"""One table as CSV, JSON or NDJSON, written row by row (a large table is never one string
+in memory).
 
-CSV: a header of the column names, then one line per row; null is an empty cell,
-dates ISO 8601, booleans True/False. Every text cell that a spreadsheet would run
-as a formula (starting with = + - @, a tab or a carriage return) gets a leading
-apostrophe, whatever the column: numbers stay numbers.
+CSV: RFC 4180 as the data dump writes it (a header of the column names, then one line
+per row, CRLF line ends, quotes only where a cell needs them); null is an empty cell,
+dates ISO 8601, booleans true/false. Every text cell that a spreadsheet would run as a
+formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe,
+whatever the column: numbers stay numbers. With ``bom``, a UTF-8 byte order mark comes
+first (Excel then reads the file as UTF-8); otherwise the bytes are the same.
 
 JSON: ``head`` (what the page says about its tables), then ``"rows"``: one object
 per row, keyed by column name, in column order.
+
+NDJSON: the same objects as JSON's rows, one a line, nothing else.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from tracker.exports.schema import Row, plain
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Rows are written out in chunks of about this many characters.
 CHUNK = 32_768
+# The UTF-8 byte order mark, as the first character of an Excel-friendly CSV.
+BOM = "\ufeff"
 
 
 def defuse(value: Any) -> Any:
@@ -30,14 +37,19 @@ def defuse(value: Any) -> Any:
     value = plain(value)
     if value is None:
         return ""
+    if isinstance(value, bool):  # as the data dump writes them
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
 
-def csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
+def csv_chunks(columns: Sequence[str], rows: Iterable[Row], bom: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    if bom:
+        buffer.write(BOM)
+    # The dump's dialect (tracker.dataset.export.csv_chunks): excel, spelt out.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
     for row in rows:
         writer.writerow([defuse(row.get(c)) for c in columns])
@@ -65,3 +77,17 @@ def json_chunks(head: Mapping[str, Any], columns: Sequence[str], rows: Iterable[
             yield "".join(parts)
             parts, size = [], 0
     yield "".join(parts) + "\n]\n}\n"
+
+
+def ndjson_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[str]:
+    """One JSON object a line (keys in column order), each line ending in a newline."""
+    parts: list[str] = []
+    size = 0
+    for row in rows:
+        text = json.dumps({c: plain(row.get(c)) for c in columns}, ensure_ascii=False) + "\n"
+        parts.append(text)
+        size += len(text)
+        if size >= CHUNK:
+            yield "".join(parts)
+            parts, size = [], 0
+    yield "".join(parts)

@@ -16,7 +16,6 @@ per table: a fixed number of statements whatever the size of a party or a topic.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,10 +23,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.expression import SelectBase
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from tracker.models import (
-    ALL_TABLES,
     Affiliation,
     Body,
     Candidacy,
@@ -43,8 +41,9 @@ from tracker.models import (
     Topic,
 )
 from tracker.prose import feeds as words
-from tracker.prose.history import field_changes, references
+from tracker.prose.history import field_changes
 from tracker.prose.sources import source_label
+from tracker.queries.history import refs_of
 from tracker.queries.stances import scale_for
 from tracker.readmodel.evidence import id_chunks
 from tracker.revisions import RESTORED_FROM
@@ -59,7 +58,6 @@ _ITEM_TABLES = {"evidence": "evidence", "vote": "vote", "edm": "edm_signature"}
 # Fields whose change alone is bookkeeping, not a correction.
 _QUIET = frozenset({"id", "created_at", "reviewed_at", "reviewed_by_id", "review_reason", "submitted_by_id",
                     "external_key", "external_id"})
-_MODELS: dict[str, type[SQLModel]] = {m.__tablename__: m for m in ALL_TABLES}  # type: ignore[attr-defined, misc]
 # Entries of one revision, newest first: the change of position above the evidence behind it.
 _RANK = {"contradiction": 2, "shift": 1}
 
@@ -198,22 +196,9 @@ def _restored_from(change_set: ChangeSet) -> int | None:
 # --- what they name ----------------------------------------------------------------------
 
 def _refs(session: Session, revisions: Sequence[Revision]) -> dict[str, dict[int, Any]]:
-    """Every record the revisions point at (people, parties, divisions, motions, sources,
-    topics), one query per table."""
-    wanted: dict[str, set[int]] = defaultdict(set)
-    for revision in revisions:
-        for values in (revision.before or {}, revision.after or {}):
-            for column, target in references(revision.table_name).items():
-                value = values.get(column)
-                if isinstance(value, int) and not isinstance(value, bool) and target != "user":
-                    wanted[target].add(value)
-    out: dict[str, dict[int, Any]] = {}
-    for table, ids in wanted.items():
-        model = _MODELS.get(table)
-        if model is not None:
-            rows = session.exec(select(model).where(model.id.in_(sorted(ids)))).all()  # type: ignore[attr-defined]
-            out[table] = {row.id: row for row in rows}
-    # Topics are few: all of them (a vote's topic is its division's, a signature's its motion's).
+    """Every record the revisions point at, and every topic (a vote's topic is its division's,
+    a signature's its motion's: topics are few)."""
+    out = refs_of(session, revisions)
     out["topic"] = {t.id: t for t in session.exec(select(Topic)).all()}
     return out
 

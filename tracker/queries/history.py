@@ -109,7 +109,7 @@ def _url(text: str | None) -> str | None:
     return text if text and text.startswith(("http://", "https://")) else None
 
 
-def _refs(session: Session, revisions: Sequence[Revision]) -> dict[str, dict[int, Any]]:
+def refs_of(session: Session, revisions: Sequence[Revision]) -> dict[str, dict[int, Any]]:
     """Every record the revisions point at (parties, places, sources...), one query per table."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for r in revisions:
@@ -147,7 +147,7 @@ def subjects(session: Session, pairs: set[tuple[str, int]]) -> dict[tuple[str, i
 def _describe(session: Session, rows: Sequence[tuple[Revision, ChangeSet]]) -> list[ChangeSetView]:
     """Revisions grouped by change set (in the order given), described in words."""
     revisions = [r for r, _ in rows]
-    refs: Refs = _refs(session, revisions)
+    refs: Refs = refs_of(session, revisions)
     tracked = [(r, c) for r, c in rows if r.table_name in changes_q.TRACKED]
     sentences = {change.id: change for change in changes_q.describe(session, tracked)} if tracked else {}
     about = subjects(session, {(r.subject_table, r.subject_id) for r in revisions})

@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
              elections.bp, pledges.bp, history.bp, coverage.bp, feeds.bp, compare.bp, api.bp]
     cache.init_app(app, [*shown, downloads.bp], conditions={"search.search": search.is_name_search})
     # Every page that shows the data can be seen as it stood at the end of a past day.
-    asof.init_app(app, [bp.name for bp in shown] + [search.bp.name])
+    asof.init_app(app, [bp.name for bp in shown] + [search.bp.name, downloads.bp.name])
     app.after_request(_security_headers)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(500, _server_error)
@@ -91,11 +91,11 @@ def _security_headers(response: Response) -> Response:
 
 
 def _twin_asked() -> bool:
-    """A CSV or JSON twin (or the API) was asked for: its errors come in that format
-    (tracker/web/errors.py)."""
-    from tracker.web.errors import is_api_request
+    """A CSV, JSON or NDJSON twin, a download (or the API) was asked for: its errors come in
+    that format (tracker/web/errors.py)."""
+    from tracker.web.errors import asked_format, is_api_request
 
-    return request.args.get("format") in ("csv", "json") or is_api_request()
+    return asked_format() in ("csv", "json", "ndjson", "zip") or is_api_request()
 
 
 def _not_found(error: Exception) -> Response | tuple[str, int]:

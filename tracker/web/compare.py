@@ -49,6 +49,7 @@ from tracker.web.errors import error_response
 from tracker.web.page_charts import STANCE_OVER_TIME, chart_links
 from tracker.web.pagination import paginate
 from tracker.web.topics import default_topic, requested_topic
+from tracker.web.twins import FORMATS as TWIN_FORMATS
 from tracker.web.twins import page, requested_format
 
 bp = Blueprint("compare", __name__)
@@ -150,7 +151,7 @@ def _add(session: Session, slugs: list[str], added: list[str], in_form: list[Per
         return _refuse("no_match", missing, len(chosen), [*in_form, *people_by_slugs(
             session, chosen[len(slugs):]).values()], topic)
     if choices:
-        if request.args.get("format") in ("csv", "json"):  # a twin cannot ask which one
+        if request.args.get("format") in TWIN_FORMATS:  # a twin cannot ask which one
             return _refuse("ambiguous_name", [text for text, _people in choices], len(chosen), in_form, topic)
         kept = people_by_slugs(session, chosen)
         offered = {p.id: p for _text, found in choices for p in found}
@@ -170,7 +171,7 @@ def _refuse(reason: str, names: list[str], given: int, in_form: list[Person], to
     message, todo = problem_text(reason, names, given, MIN_PEOPLE, MAX_PEOPLE)
     title = REASONS[reason]
     parameter = "add" if reason in ("no_match", "ambiguous_name") else "people"
-    if request.args.get("format") in ("csv", "json"):
+    if request.args.get("format") in TWIN_FORMATS:
         return error_response(400, title, message, parameter=parameter, reason=reason, names=names,
                               what_to_do=todo, minimum=MIN_PEOPLE, maximum=MAX_PEOPLE)
     problem = Problem(reason, title, message, todo, names)

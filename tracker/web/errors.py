@@ -5,9 +5,9 @@
 - SQLite's "database is locked" (another program held a write lock longer than
   ``SQLITE_BUSY_TIMEOUT``): 503 with ``Retry-After``, saying to try again shortly.
 
-A ``?format=json`` twin (and anything under /api) gets
-``{"error": {"status", "title", "message", ...}}``, a
-``?format=csv`` twin plain text, a page HTML.
+A ``?format=json`` or ``?format=ndjson`` twin (and anything under /api, and a
+``/downloads/<table>.ndjson``) gets ``{"error": {"status", "title", "message", ...}}``, a
+``?format=csv`` twin (and a CSV or zip download) plain text, a page HTML.
 """
 
 from __future__ import annotations
@@ -31,14 +31,26 @@ def is_api_request() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
 
+def asked_format() -> str | None:
+    """The format the request asked for: ``?format=``, or a download's extension
+    (``/downloads/vote.ndjson``)."""
+    fmt = request.args.get("format")
+    if fmt:
+        return fmt
+    if request.path.startswith("/downloads/"):
+        stem, dot, extension = request.path.rpartition("/")[2].rpartition(".")
+        return extension if dot and stem else None
+    return None
+
+
 def error_response(status: int, title: str, message: str, **extra: Any) -> Response:
     """An error in the format the request asked for."""
-    fmt = request.args.get("format")
-    if fmt == "json" or is_api_request():
+    fmt = asked_format()
+    if fmt in ("json", "ndjson") or is_api_request():
         body = json.dumps({"error": {"status": status, "title": title, "message": message, **extra}},
                           ensure_ascii=False)
         return Response(body, status=status, mimetype="application/json")
-    if fmt == "csv":
+    if fmt in ("csv", "zip"):
         return Response(f"{title}: {message}\n", status=status, mimetype="text/plain")
     return Response(render_template("errors/problem.html", status=status, title=title,
                                     message=message), status=status)
