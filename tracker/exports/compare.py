@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from tracker.compare_chart import COLUMNS as CHART_COLUMNS
 from tracker.exports.charts import TIMELINE_TABLE, chart_table
-from tracker.exports.columns import COMMON, SPACED_URLS, cols, stance_columns
-from tracker.exports.people import EVIDENCE
+from tracker.exports.columns import COMMON, cols, stance_columns
+from tracker.exports.people import EVIDENCE, PERIOD_COLUMNS
 from tracker.exports.schema import Column, ExportTable, PageTables, Row
 from tracker.models import Person
 from tracker.queries.compare import Standing
@@ -87,17 +87,7 @@ COMPARE = PageTables[CompareData]("compare", "/compare?people=<slug>,<slug>,..."
         "periods",
         "Each person's periods of one stance on the topic, oldest first: from start (inclusive) to end "
         "(exclusive; empty = now).",
-        cols("person", COMMON["start"].but(description="The first day of the period (empty: before any "
-                                                       "evidence)."),
-             COMMON["end"].but(description="The day the next period began (empty: the current period)."),
-             "stance", "stance_label",
-             Column("conflict", "boolean", "Whether the evidence of the period conflicts (the stance is then "
-                    "the scale's default)."),
-             Column("evidence_ids", "string", "The ids of the evidence that opened the period, separated by "
-                    "spaces (vote:<id> for a vote)."),
-             COMMON["source_url"].but(type="string", description="The sources of the evidence that opened "
-                                                                 f"the period: {SPACED_URLS}.")),
-        _periods),
+        PERIOD_COLUMNS, _periods),
     ExportTable(
         "evidence",
         "Every piece of evidence about every person compared, newest first, with whose it is and its source.",

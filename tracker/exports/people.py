@@ -85,6 +85,17 @@ EVIDENCE = cols("person", "date", "kind", "vote_position", "division", "stance",
                 "quote", "source", "source_url")
 SOURCES = COMMON["source_url"].but(type="string", description=f"The sources of the evidence: {SPACED_URLS}.")
 
+# A person's stance periods (the person page's and the comparison's tables).
+PERIOD_COLUMNS = cols(
+    "person", COMMON["start"].but(description="The first day of the period (empty: before any evidence)."),
+    COMMON["end"].but(description="The day the next period began (empty: the current period)."),
+    "stance", "stance_label",
+    Column("conflict", "boolean", "Whether the evidence of the period conflicts (the stance is then "
+           "the scale's default)."),
+    Column("evidence_ids", "string", "The ids of the evidence that opened the period, separated by "
+           "spaces (vote:<id> for a vote)."),
+    SOURCES.but(description=f"The sources of the evidence that opened the period: {SPACED_URLS}."))
+
 PERSON = PageTables[PersonData]("person", "/people/<slug>", (
     ExportTable(
         "evidence", "Every piece of evidence about the person on the topic, oldest first, with its source.",
@@ -93,16 +104,7 @@ PERSON = PageTables[PersonData]("person", "/people/<slug>", (
         "stance_periods",
         "Each period of one stance on the topic, oldest first: from start (inclusive) to end (exclusive; "
         "empty = now).",
-        cols("person", COMMON["start"].but(description="The first day of the period (empty: before any "
-                                                       "evidence)."),
-             COMMON["end"].but(description="The day the next period began (empty: the current period)."),
-             "stance", "stance_label",
-             Column("conflict", "boolean", "Whether the evidence of the period conflicts (the stance is then "
-                    "the scale's default)."),
-             Column("evidence_ids", "string", "The ids of the evidence that opened the period, separated by "
-                    "spaces (vote:<id> for a vote)."),
-             SOURCES.but(description=f"The sources of the evidence that opened the period: {SPACED_URLS}.")),
-        _periods),
+        PERIOD_COLUMNS, _periods),
     chart_table(
         "stance_chart",
         "The stance chart's data, row for row: each step of its line (a period of one stance) and each dot "
